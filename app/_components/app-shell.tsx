@@ -1,0 +1,51 @@
+import Link from "next/link";
+import { signOutAction } from "@/app/login/actions";
+import type { User } from "@/lib/db/schema";
+
+type NavItem = { href: string; label: string };
+
+const portalNav: NavItem[] = [{ href: "/", label: "Home" }];
+const adminNav: NavItem[] = [{ href: "/admin/users", label: "Users" }];
+
+/** The frame around every signed-in page: brand, navigation, the person and sign-out. */
+export function AppShell({ user, children }: { user: User; children: React.ReactNode }) {
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold text-brand-700">
+            MCPHub
+          </Link>
+          <nav aria-label="Main" className="flex flex-wrap gap-4 text-sm">
+            {portalNav.map((item) => (
+              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-brand-700">
+                {item.label}
+              </Link>
+            ))}
+            {user.role === "admin" && (
+              <span className="flex gap-4 border-l border-slate-200 pl-4">
+                <span className="text-xs uppercase tracking-wide text-slate-400 self-center">Admin</span>
+                {adminNav.map((item) => (
+                  <Link key={item.href} href={item.href} className="text-slate-700 hover:text-brand-700">
+                    {item.label}
+                  </Link>
+                ))}
+              </span>
+            )}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
+              {user.email}
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="btn-secondary px-3 py-1.5">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+// ANY /api/* - a JSON 404 for paths no other route handles, instead of an HTML page
+import { jsonError } from "@/lib/http/api";
+
+function notFound(request: Request) {
+  const { pathname } = new URL(request.url);
+  return jsonError(
+    "not_found",
+    `No API route at ${request.method} ${pathname}; see /api/v1/openapi.json`,
+    404,
+  );
+}
+
+export const GET = notFound;
+export const POST = notFound;
+export const PUT = notFound;
+export const PATCH = notFound;
+export const DELETE = notFound;

@@ -1,0 +1,6 @@
+// Runs once per server process before the first request: configuration, database, first admin.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startHubOrExit } = await import("@/lib/setup/bootstrap");
+  await startHubOrExit();
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/** Thrown when the hub's configuration cannot work; the message names the variable and the fix. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const base64Key = optionalText.refine(
+  (value) => value === undefined || Buffer.from(value, "base64").length === 32,
+  {
+    message: "must be 32 bytes, base64-encoded (generate one with `openssl rand -base64 32`)",
+  },
+);
+
+const envSchema = z.object({
+  DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
+    message: "must be a postgres:// or postgresql:// URL (unset it to use the embedded database)",
+  }),
+  MCPHUB_DATA_DIR: optionalText.transform((value) => value ?? "./data"),
+  MCPHUB_SECRET_KEY: base64Key,
+  MCPHUB_SECRET_KEY_PREVIOUS: optionalText,
+  AUTH_SECRET: optionalText,
+  MCPHUB_PUBLIC_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
+    message: "must be an http(s) URL such as https://mcphub.example.com",
+  }),
+  MCPHUB_ADMIN_EMAIL: optionalText.refine(
+    (value) => value === undefined || z.email().safeParse(value).success,
+    {
+      message: "must be an email address",
+    },
+  ),
+  MCPHUB_ADMIN_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 8, {
+    message: "must be at least 8 characters",
+  }),
+  MCPHUB_ADMIN_API_KEY: optionalText.refine(
+    (value) => value === undefined || /^mcphub_[A-Za-z0-9_-]{43,}$/.test(value),
+    {
+      message: "must look like mcphub_ followed by at least 43 base64url characters (32 random bytes)",
+    },
+  ),
+  AUTH_GITHUB_ID: optionalText,
+  AUTH_GITHUB_SECRET: optionalText,
+  AUTH_OIDC_ISSUER: optionalText,
+  AUTH_OIDC_ID: optionalText,
+  AUTH_OIDC_SECRET: optionalText,
+  AUTH_OIDC_NAME: optionalText,
+  PORT: optionalText.transform((value) => value ?? "3000"),
+});
+
+export type HubEnv = z.output<typeof envSchema>;
+
+let cached: HubEnv | undefined;
+
+/** Parses the hub's environment once; every problem is reported with its variable name. */
+export function getEnv(source: NodeJS.ProcessEnv = process.env): HubEnv {
+  if (source === process.env && cached) return cached;
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const env = parsed.data;
+  if (env.MCPHUB_ADMIN_PASSWORD && !env.MCPHUB_ADMIN_EMAIL) {
+    throw new ConfigError(
+      "MCPHUB_ADMIN_PASSWORD is set without MCPHUB_ADMIN_EMAIL: set both to bootstrap an admin",
+    );
+  }
+  if (env.MCPHUB_ADMIN_API_KEY && !env.MCPHUB_ADMIN_EMAIL) {
+    throw new ConfigError("MCPHUB_ADMIN_API_KEY needs MCPHUB_ADMIN_EMAIL: the key belongs to that admin");
+  }
+  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+    throw new ConfigError("Set both AUTH_GITHUB_ID and AUTH_GITHUB_SECRET for GitHub sign-in, or neither");
+  }
+  const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_ID, env.AUTH_OIDC_SECRET].filter(Boolean).length;
+  if (oidc !== 0 && oidc !== 3) {
+    throw new ConfigError(
+      "Set AUTH_OIDC_ISSUER, AUTH_OIDC_ID and AUTH_OIDC_SECRET together for OpenID Connect sign-in",
+    );
+  }
+  if (source === process.env) cached = env;
+  return env;
+}
+
+/** True when no DATABASE_URL is set and the hub keeps its data in PGlite under MCPHUB_DATA_DIR. */
+export function isEmbedded(env: HubEnv = getEnv()): boolean {
+  return env.DATABASE_URL === undefined;
+}
+
+/** The URL people reach the hub at, without a trailing slash. */
+export function getPublicUrl(env: HubEnv = getEnv()): string {
+  return (env.MCPHUB_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+}

@@ -1,0 +1,21 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/lib/db";
+import packageJson from "@/package.json";
+
+export type Health = { status: "ok" | "degraded"; db: "ok" | "unreachable"; version: string };
+
+/** Answers within `timeoutMs` even when the database hangs. */
+export async function checkHealth(timeoutMs = 2_000): Promise<Health> {
+  const probe = (async () => {
+    const db = await getDb();
+    await db.execute(sql`select 1`);
+  })();
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error("timeout")), timeoutMs).unref(),
+  );
+  const db = await Promise.race([probe, timeout]).then(
+    () => "ok" as const,
+    () => "unreachable" as const,
+  );
+  return { status: db === "ok" ? "ok" : "degraded", db, version: packageJson.version };
+}

@@ -1,0 +1,110 @@
+import { NextResponse } from "next/server";
+import { auth } from "@/lib/auth/index";
+import type { User } from "@/lib/db/schema";
+import { AppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
+import { authenticateKey } from "@/lib/keys/authenticate";
+import { logger } from "@/lib/logger";
+import { getUserById } from "@/lib/users/queries";
+
+export type Caller = { user: User; keyId?: string };
+
+export function jsonError(
+  code: ErrorCode,
+  message: string,
+  status: number,
+  fields?: FieldErrors,
+  headers?: HeadersInit,
+) {
+  return NextResponse.json({ error: { code, message, ...(fields && { fields }) } }, { status, headers });
+}
+
+/** Turns any error into the contract's `{error: {code, message}}`; unexpected ones are logged, not echoed. */
+export function handleApiError(error: unknown, request?: Request): NextResponse {
+  if (error instanceof AppError) return jsonError(error.code, error.message, error.status, error.fieldErrors);
+  const requestId = crypto.randomUUID();
+  logger.error(
+    {
+      requestId,
+      path: request ? new URL(request.url).pathname : undefined,
+      err:
+        error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
+    },
+    "unexpected error in an API route",
+  );
+  return jsonError(
+    "internal",
+    `Something went wrong on the server (request ${requestId}); the admin can find it in the log`,
+    500,
+  );
+}
+
+/** Reads a JSON body of at most `maxBytes`; a bad body is a 400 that says what is wrong. */
+export async function readJsonBody(request: Request, maxBytes = 1_000_000): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) {
+    throw new AppError("bad_request", "Send the body as JSON with Content-Type: application/json");
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new AppError("payload_too_large", `The body is larger than ${maxBytes} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON");
+  }
+}
+
+function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get("authorization");
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1] ?? "";
+}
+
+/** The caller of an API route: an MCPHub key in `Authorization: Bearer`, or the portal's session. */
+export async function authenticateRequest(request: Request): Promise<Caller | null> {
+  const token = bearerToken(request);
+  if (token !== undefined) {
+    const principal = token ? await authenticateKey(token) : null;
+    if (!principal) return null;
+    const user = await getUserById(principal.userId);
+    return user && !user.disabled ? { user, keyId: principal.keyId } : null;
+  }
+  const session = await auth();
+  if (!session?.user?.id) return null;
+  const user = await getUserById(session.user.id);
+  return user && !user.disabled ? { user } : null;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (request: Request, caller: Caller, params: P) => Promise<Response>;
+
+const unauthorized = () =>
+  jsonError(
+    "unauthorized",
+    "Sign in, or send an MCPHub key as 'Authorization: Bearer mcphub_…' (create one at /account/keys)",
+    401,
+    undefined,
+    { "WWW-Authenticate": 'Bearer realm="mcphub"' },
+  );
+
+/**
+ * Wraps a route handler: authenticates the caller, checks the role on the server, and maps errors.
+ * `role: "admin"` answers 401 to anonymous callers and 403 to everyone but admins.
+ */
+export function withCaller<P = Record<string, never>>(handler: Handler<P>, options: { role?: "admin" } = {}) {
+  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+    try {
+      const caller = await authenticateRequest(request);
+      if (!caller) return unauthorized();
+      if (options.role === "admin" && caller.user.role !== "admin") {
+        return jsonError("forbidden", "This route is for admins only", 403);
+      }
+      return await handler(request, caller, await context.params);
+    } catch (error) {
+      return handleApiError(error, request);
+    }
+  };
+}

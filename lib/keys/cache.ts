@@ -1,0 +1,45 @@
+import type { UserRole } from "@/lib/db/schema";
+
+/** One cached key lookup: enough to authenticate without the database. */
+export type CachedKey = {
+  keyId: string;
+  userId: string;
+  role: UserRole;
+  expiresAt: Date | null;
+  fetchedAt: number;
+};
+
+/**
+ * Lookups live for at most this long, so a key revoked on another instance (or a user disabled
+ * there) stops working within a second, without a database trip on every request.
+ * Unknown keys are not cached: guessing cannot fill the cache.
+ */
+export const KEY_CACHE_TTL_MS = 1_000;
+const MAX_ENTRIES = 10_000;
+
+const holder = globalThis as typeof globalThis & { __mcphubKeyCache?: Map<string, CachedKey> };
+holder.__mcphubKeyCache ??= new Map();
+const entries = holder.__mcphubKeyCache;
+
+export function readCachedKey(hashedKey: string, now = Date.now()): CachedKey | undefined {
+  const entry = entries.get(hashedKey);
+  if (entry && now - entry.fetchedAt > KEY_CACHE_TTL_MS) {
+    entries.delete(hashedKey);
+    return undefined;
+  }
+  return entry;
+}
+
+export function cacheKey(hashedKey: string, value: CachedKey): void {
+  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+  entries.set(hashedKey, value);
+}
+
+export function forgetKey(hashedKey: string): void {
+  entries.delete(hashedKey);
+}
+
+/** Drops every cached lookup of one user's keys (disabled, deleted, role changed). */
+export function forgetUserKeys(userId: string): void {
+  for (const [hash, entry] of entries) if (entry.userId === userId) entries.delete(hash);
+}

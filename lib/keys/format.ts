@@ -1,0 +1,29 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export const KEY_PREFIX = "mcphub_";
+/** `mcphub_` and 32 random bytes in base64url (43 characters). */
+const KEY_PATTERN = /^mcphub_[A-Za-z0-9_-]{43,128}$/;
+
+export function generateKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+}
+
+export function looksLikeKey(value: string): boolean {
+  return KEY_PATTERN.test(value);
+}
+
+/** SHA-256 is enough for keys: they carry 256 random bits, so there is nothing to brute-force. */
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** What people see of a key after it was shown once, such as `mcphub_…x7Qa`. */
+export function partialKey(key: string): string {
+  return `${KEY_PREFIX}…${key.slice(-4)}`;
+}
+
+export function hashesEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, "hex");
+  const right = Buffer.from(b, "hex");
+  return left.length === right.length && timingSafeEqual(left, right);
+}

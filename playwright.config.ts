@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { defineConfig } from "@playwright/test";
+import {
+  ADMIN,
+  ARTIFACTS_DIR,
+  HUB_DATA_DIR,
+  HUB_PORT,
+  HUB_URL,
+  OIDC_ISSUER,
+  OIDC_PORT,
+  usingPostgres,
+} from "./tests/support/env";
+
+// Secrets for this run only; with PostgreSQL the hub refuses to start without them.
+const testSecrets: Record<string, string> = usingPostgres
+  ? { AUTH_SECRET: randomBytes(32).toString("base64"), MCPHUB_SECRET_KEY: randomBytes(32).toString("base64") }
+  : {};
+
+export default defineConfig({
+  outputDir: `${ARTIFACTS_DIR}/test-results`,
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  // Tests that need a PostgreSQL server of their own run in the PostgreSQL pass only.
+  grepInvert: usingPostgres ? undefined : /@postgres/,
+  reporter: [["list"], ["json", { outputFile: `${ARTIFACTS_DIR}/results.json` }]],
+  use: {
+    baseURL: HUB_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "unit", testDir: "tests/unit" },
+    { name: "api", testDir: "tests/api" },
+    { name: "e2e", testDir: "tests/e2e", use: { viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: [
+    {
+      command: `node tests/fixtures/oidc-provider.mjs`,
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      env: { OIDC_PORT: String(OIDC_PORT), OIDC_REDIRECT_BASE: HUB_URL },
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
+    {
+      command: `node tests/support/start-hub.mjs`,
+      url: `${HUB_URL}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: process.env.HUB_LOG ? "pipe" : "ignore",
+      env: {
+        PORT: String(HUB_PORT),
+        MCPHUB_DATA_DIR: HUB_DATA_DIR,
+        MCPHUB_PUBLIC_URL: HUB_URL,
+        MCPHUB_ADMIN_EMAIL: ADMIN.email,
+        MCPHUB_ADMIN_PASSWORD: ADMIN.password,
+        MCPHUB_ADMIN_API_KEY: ADMIN.apiKey,
+        AUTH_OIDC_ISSUER: OIDC_ISSUER,
+        AUTH_OIDC_ID: "mcphub-test",
+        AUTH_OIDC_SECRET: "mcphub-test-oidc-client-secret",
+        AUTH_OIDC_NAME: "Test SSO",
+        HUB_LOG_FILE: `${ARTIFACTS_DIR}/hub.log`,
+        ...testSecrets,
+      },
+    },
+  ],
+});

@@ -1,0 +1,20 @@
+import path from "node:path";
+
+/**
+ * Everything the test run shares with the hub it starts (playwright.config.ts passes these to the
+ * server). The admin key is a fixed test value: it exists only in the throwaway test database.
+ */
+export const HUB_PORT = Number(process.env.TEST_HUB_PORT ?? 3100);
+export const HUB_URL = `http://localhost:${HUB_PORT}`;
+export const OIDC_PORT = Number(process.env.TEST_OIDC_PORT ?? 3190);
+export const OIDC_ISSUER = `http://localhost:${OIDC_PORT}`;
+
+export const ADMIN = {
+  email: "admin@mcphub.test",
+  password: "admin-password-for-tests",
+  apiKey: "mcphub_TestAdminKeyOnlyForTheThrowawayTestDatabase00000000",
+};
+
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
+export const HUB_DATA_DIR = path.join(ARTIFACTS_DIR, "hub-data");
