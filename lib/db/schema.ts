@@ -1,5 +1,6 @@
 import { relations } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { ServerConfig } from "@/lib/servers/schemas";
 
 export const userRole = pgEnum("user_role", ["admin", "user"]);
 export type UserRole = (typeof userRole.enumValues)[number];
@@ -65,9 +66,98 @@ export const hubSettings = pgTable("hub_settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+export const serverType = pgEnum("server_type", ["stdio", "sse", "streamable-http", "builtin"]);
+export const isolationLevel = pgEnum("isolation_level", ["none", "token", "process", "builtin"]);
+export const riskLevel = pgEnum("risk_level", ["low", "medium", "high", "critical"]);
+export const groupVisibility = pgEnum("group_visibility", ["public", "restricted"]);
+
+/** A tool as last listed by its upstream; kept so admins and collision checks see it without connecting. */
+export type ToolSnapshot = { name: string; description?: string; inputSchema?: unknown };
+
+/** An upstream MCP server as the admin configured it. `config` holds the type-specific fields (§3). */
+export const servers = pgTable("servers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  description: text("description"),
+  type: serverType("type").notNull(),
+  config: jsonb("config").$type<ServerConfig>().notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  isolation: isolationLevel("isolation").notNull(),
+  riskLevel: riskLevel("risk_level").notNull().default("medium"),
+  /** null: derived from the name; "": no prefix. */
+  toolPrefix: text("tool_prefix"),
+  /** Bumped on every configuration change, so per-user connections and processes restart. */
+  configVersion: integer("config_version").notNull().default(1),
+  tools: jsonb("tools").$type<ToolSnapshot[]>(),
+  toolsListedAt: timestamp("tools_listed_at", { withTimezone: true }),
+  lastError: text("last_error"),
+  lastErrorAt: timestamp("last_error_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type Server = typeof servers.$inferSelect;
+
+export const groups = pgTable("groups", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  description: text("description"),
+  visibility: groupVisibility("visibility").notNull().default("public"),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+export type Group = typeof groups.$inferSelect;
+
+/** A server in a group; `tools` null exposes all of its tools, a list only those. */
+export const groupServers = pgTable(
+  "group_servers",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    serverId: uuid("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "restrict" }),
+    tools: jsonb("tools").$type<string[]>(),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.serverId] }), index("group_servers_server_id_idx").on(t.serverId)],
+);
+export type GroupServer = typeof groupServers.$inferSelect;
+
+/** A person's membership; the MCP endpoint serves the union of their active memberships. */
+export const groupMembers = pgTable(
+  "group_members",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    active: boolean("active").notNull().default(true),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_id_idx").on(t.userId)],
+);
+export type GroupMember = typeof groupMembers.$inferSelect;
+
 export const usersRelations = relations(users, ({ many }) => ({
   identities: many(userIdentities),
   apiKeys: many(apiKeys),
+  memberships: many(groupMembers),
+}));
+export const groupsRelations = relations(groups, ({ many }) => ({
+  servers: many(groupServers),
+  members: many(groupMembers),
+}));
+export const serversRelations = relations(servers, ({ many }) => ({ groups: many(groupServers) }));
+export const groupServersRelations = relations(groupServers, ({ one }) => ({
+  group: one(groups, { fields: [groupServers.groupId], references: [groups.id] }),
+  server: one(servers, { fields: [groupServers.serverId], references: [servers.id] }),
+}));
+export const groupMembersRelations = relations(groupMembers, ({ one }) => ({
+  group: one(groups, { fields: [groupMembers.groupId], references: [groups.id] }),
+  user: one(users, { fields: [groupMembers.userId], references: [users.id] }),
 }));
 export const userIdentitiesRelations = relations(userIdentities, ({ one }) => ({
   user: one(users, { fields: [userIdentities.userId], references: [users.id] }),

@@ -1,0 +1,134 @@
+import { asc, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/lib/db";
+import { groupServers, groups, type Server, servers, type ToolSnapshot, type User } from "@/lib/db/schema";
+import { AppError, parseInput } from "@/lib/errors";
+import { type ServerInput, serverInputSchema, serverNameSchema } from "./schemas";
+import { toServerInput } from "./serialize";
+import { type ValidatedServer, validateServer } from "./validate";
+
+export type ServerWithUsage = Server & { groupNames: string[] };
+
+/** Defining servers (and so stdio commands the hub will run) is for admins only, whoever calls. */
+function assertAdmin(actor: Pick<User, "role">) {
+  if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can define or change servers");
+}
+
+export async function listServers(): Promise<ServerWithUsage[]> {
+  const db = await getDb();
+  const rows = await db.select().from(servers).orderBy(asc(servers.name));
+  const usage = await db
+    .select({ serverId: groupServers.serverId, groupName: groups.name })
+    .from(groupServers)
+    .innerJoin(groups, eq(groups.id, groupServers.groupId));
+  return rows.map((server) => ({
+    ...server,
+    groupNames: usage.filter((u) => u.serverId === server.id).map((u) => u.groupName).sort(),
+  }));
+}
+
+export async function getServerByName(name: string): Promise<Server | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(servers).where(eq(servers.name, name)).limit(1);
+  return row;
+}
+
+export async function getServerByNameOrThrow(name: string): Promise<Server> {
+  const server = await getServerByName(name);
+  if (!server) throw new AppError("not_found", `No server named ${name}`);
+  return server;
+}
+
+export async function getServersByIds(ids: string[]): Promise<Server[]> {
+  if (ids.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(servers).where(inArray(servers.id, ids));
+}
+
+/** Validates a submitted configuration fully (zod, templates, isolation rules). */
+export function checkServerInput(input: unknown): ValidatedServer {
+  return validateServer(parseInput(serverInputSchema, input));
+}
+
+function rowValues(validated: ValidatedServer) {
+  const { input } = validated;
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    type: input.type,
+    config: validated.config,
+    enabled: input.enabled,
+    isolation: validated.isolation,
+    riskLevel: input.riskLevel,
+    toolPrefix: input.toolPrefix ?? null,
+  };
+}
+
+export async function createServer(actor: Pick<User, "role">, input: unknown): Promise<{ server: Server; warnings: string[] }> {
+  assertAdmin(actor);
+  const validated = checkServerInput(input);
+  const db = await getDb();
+  const [server] = await db.insert(servers).values(rowValues(validated)).onConflictDoNothing({ target: servers.name }).returning();
+  if (!server) {
+    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, { name: ["This name is taken"] });
+  }
+  return { server, warnings: validated.warnings };
+}
+
+/**
+ * Changes a server. `patch` holds only the fields to change (REST PATCH); the merged configuration
+ * is validated as a whole, and every change bumps `configVersion` so per-person connections restart.
+ */
+export async function updateServer(actor: Pick<User, "role">, name: string, patch: Partial<ServerInput> | Record<string, unknown>): Promise<{ server: Server; warnings: string[] }> {
+  assertAdmin(actor);
+  const current = await getServerByNameOrThrow(name);
+  const merged = { ...toServerInput(current), ...patch } as Record<string, unknown>;
+  if ("type" in patch && patch.type !== current.type) {
+    // Fields of the old type do not carry over to a new one.
+    for (const key of ["command", "args", "env", "url", "headers", "builtin"]) if (!(key in patch)) delete merged[key];
+  }
+  const validated = checkServerInput(merged);
+  const db = await getDb();
+  if (validated.input.name !== name && (await getServerByName(validated.input.name))) {
+    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, { name: ["This name is taken"] });
+  }
+  const [server] = await db
+    .update(servers)
+    .set({ ...rowValues(validated), configVersion: current.configVersion + 1, updatedAt: new Date() })
+    .where(eq(servers.id, current.id))
+    .returning();
+  if (!server) throw new AppError("not_found", `No server named ${name}`);
+  return { server, warnings: validated.warnings };
+}
+
+export async function setServerEnabled(actor: Pick<User, "role">, name: string, enabled: boolean): Promise<Server> {
+  return (await updateServer(actor, name, { enabled })).server;
+}
+
+/** Deletes a server; refused while a group uses it, naming the groups. */
+export async function deleteServer(actor: Pick<User, "role">, name: string): Promise<void> {
+  assertAdmin(actor);
+  const server = await getServerByNameOrThrow(name);
+  const db = await getDb();
+  const using = await db
+    .select({ name: groups.name })
+    .from(groupServers)
+    .innerJoin(groups, eq(groups.id, groupServers.groupId))
+    .where(eq(groupServers.serverId, server.id));
+  if (using.length > 0) {
+    const names = using.map((g) => g.name).sort();
+    throw new AppError("conflict", `${name} is used by the group${names.length > 1 ? "s" : ""} ${names.join(", ")}: remove it from ${names.length > 1 ? "them" : "it"} first`);
+  }
+  await db.delete(servers).where(eq(servers.id, server.id));
+}
+
+/** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */
+export async function recordServerStatus(serverId: string, status: { tools: ToolSnapshot[] } | { error: string }): Promise<void> {
+  const db = await getDb();
+  const now = new Date();
+  await db
+    .update(servers)
+    .set("tools" in status ? { tools: status.tools, toolsListedAt: now, lastError: null, lastErrorAt: null } : { lastError: status.error.slice(0, 2_000), lastErrorAt: now })
+    .where(eq(servers.id, serverId));
+}
+
+export { serverNameSchema };
