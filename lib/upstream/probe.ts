@@ -56,5 +56,6 @@ export function describeError(error: unknown): string {
     if (code === "EACCES") return "The command is not executable by the hub";
     if (code?.startsWith("ERR_TLS") || code?.includes("CERT")) return `The TLS handshake failed (${code}): check the certificate`;
   }
-  return error.message;
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message !== error.message ? `${error.message}: ${cause.message}` : error.message;
 }
