@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { type ApiKey, apiKeys } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
+import { isUuid } from "@/lib/users/queries";
 import { forgetKey } from "./cache";
 import { generateKey, hashKey, looksLikeKey, partialKey } from "./format";
 
@@ -71,6 +72,7 @@ export async function listKeys(userId: string): Promise<KeySummary[]> {
 
 /** Revokes one of a user's keys; another user's key id is answered as not found. */
 export async function revokeKey(userId: string, keyId: string): Promise<void> {
+  if (!isUuid(keyId)) throw new AppError("not_found", "No such active key");
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
+import { createKeySchema } from "@/lib/keys/queries";
+import { serverInputSchema } from "@/lib/servers/schemas";
+import { settingsFileSchema } from "@/lib/settings/settings-file";
+import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
+import packageJson from "@/package.json";
+
+type Operation = { summary: string; admin?: boolean; body?: z.ZodType; status?: number; params?: string[] };
+
+/** Every REST route: the same zod schemas the handlers validate with describe their bodies. */
+const routes: Record<string, Record<string, Operation>> = {
+  "/api/v1/me": { get: { summary: "Who the caller is" } },
+  "/api/v1/users": {
+    get: { summary: "List users", admin: true },
+    post: { summary: "Create a user", admin: true, body: createUserSchema, status: 201 },
+  },
+  "/api/v1/users/{id}": {
+    patch: {
+      summary: "Change a user's name, role, password or disabled flag",
+      admin: true,
+      body: updateUserSchema,
+      params: ["id"],
+    },
+    delete: { summary: "Delete a user and their keys", admin: true, status: 204, params: ["id"] },
+  },
+  "/api/v1/users/{id}/keys": {
+    post: {
+      summary: "Create a key for a user (shown once)",
+      admin: true,
+      body: createKeySchema,
+      status: 201,
+      params: ["id"],
+    },
+  },
+  "/api/v1/me/keys": {
+    get: { summary: "The caller's keys (hints only)" },
+    post: { summary: "Create a key (shown once)", body: createKeySchema, status: 201 },
+  },
+  "/api/v1/me/keys/{id}": {
+    delete: { summary: "Revoke one of the caller's keys", status: 204, params: ["id"] },
+  },
+  "/api/v1/servers": {
+    get: { summary: "List servers with status and usage", admin: true },
+    post: { summary: "Create a server", admin: true, body: serverInputSchema, status: 201 },
+  },
+  "/api/v1/servers/test": {
+    post: { summary: "Validate an unsaved server and list its tools", admin: true, body: serverInputSchema },
+  },
+  "/api/v1/servers/{name}": {
+    get: { summary: "One server with its tools and the credentials it needs", admin: true, params: ["name"] },
+    patch: { summary: "Change a server (fields to change only)", admin: true, params: ["name"] },
+    delete: {
+      summary: "Delete a server (refused while a group uses it)",
+      admin: true,
+      status: 204,
+      params: ["name"],
+    },
+  },
+  "/api/v1/servers/{name}/test": {
+    post: { summary: "Connect to a saved server and record its tools", admin: true, params: ["name"] },
+  },
+  "/api/v1/groups": {
+    get: { summary: "List groups", admin: true },
+    post: { summary: "Create a group", admin: true, body: groupInputSchema, status: 201 },
+  },
+  "/api/v1/groups/{name}": {
+    get: { summary: "One group", admin: true, params: ["name"] },
+    patch: { summary: "Change a group (fields to change only)", admin: true, params: ["name"] },
+    delete: { summary: "Delete a group", admin: true, status: 204, params: ["name"] },
+  },
+  "/api/v1/groups/{name}/members/{userId}": {
+    put: { summary: "Add a person to a group", admin: true, status: 204, params: ["name", "userId"] },
+    delete: { summary: "Remove a person from a group", admin: true, status: 204, params: ["name", "userId"] },
+  },
+  "/api/v1/me/groups": { get: { summary: "Groups the caller may join, with member and active" } },
+  "/api/v1/me/groups/{name}": {
+    put: {
+      summary: "Join a public group or switch a membership active",
+      body: setActiveSchema,
+      params: ["name"],
+    },
+    delete: { summary: "Leave a public group", status: 204, params: ["name"] },
+  },
+  "/api/v1/settings/import": {
+    post: { summary: "Import mcp_settings.json; reports each entry", admin: true, body: settingsFileSchema },
+  },
+  "/api/v1/settings/export": {
+    get: { summary: "Export servers and groups as mcp_settings.json", admin: true },
+  },
+};
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+      },
+    },
+  },
+};
+
+function jsonSchema(schema: z.ZodType) {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+}
+
+export function buildOpenApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, operations] of Object.entries(routes)) {
+    paths[path] = {};
+    for (const [method, op] of Object.entries(operations)) {
+      const responses: Record<string, unknown> = {
+        [String(op.status ?? 200)]: { description: "Success" },
+        "401": {
+          description: "No or bad key/session",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+        "422": {
+          description: "Validation failed; fields names each bad field",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      };
+      if (op.admin)
+        responses["403"] = {
+          description: "Admins only",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        };
+      paths[path][method] = {
+        summary: op.summary,
+        ...(op.admin && { tags: ["admin"] }),
+        ...(op.params && {
+          parameters: op.params.map((name) => ({
+            name,
+            in: "path",
+            required: true,
+            schema: { type: "string" },
+          })),
+        }),
+        ...(op.body && {
+          requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } },
+        }),
+        responses,
+      };
+    }
+  }
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: "MCPHub REST API",
+      version: packageJson.version,
+      description:
+        "Automation and dashboards for MCPHub. Authenticate with `Authorization: Bearer mcphub_…`.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}
+
+export const documentedRoutes = routes;

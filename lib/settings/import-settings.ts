@@ -1,0 +1,79 @@
+import { isDeepStrictEqual } from "node:util";
+import type { User } from "@/lib/db/schema";
+import { AppError, parseInput } from "@/lib/errors";
+import { createGroup, getGroupByName, updateGroup } from "@/lib/groups/queries";
+import { checkServerInput, createServer, getServerByName, updateServer } from "@/lib/servers/queries";
+import { toServerInput } from "@/lib/servers/serialize";
+import { mapImportedServer, safeServerName } from "./map-server";
+import { type ImportOutcome, type RawGroup, settingsFileSchema } from "./settings-file";
+
+function refusal(error: unknown): string[] {
+  if (!(error instanceof AppError)) throw error;
+  if (!error.fieldErrors) return [error.message];
+  return Object.entries(error.fieldErrors).map(([field, messages]) => `${field}: ${messages.join(", ")}`);
+}
+
+/**
+ * Imports an `mcp_settings.json`: servers first, then groups. Each entry is created, updated, left
+ * unchanged or refused on its own, so one bad entry never stops the good ones; the report says why.
+ */
+export async function importSettings(actor: Pick<User, "role">, file: unknown): Promise<ImportOutcome[]> {
+  if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can import settings");
+  const settings = parseInput(settingsFileSchema, file);
+  const outcomes: ImportOutcome[] = [];
+  const renamed = new Map<string, string>();
+
+  for (const [originalName, raw] of Object.entries(settings.mcpServers)) {
+    const { input, notes } = mapImportedServer(originalName, raw);
+    const name = input.name as string;
+    renamed.set(originalName, name);
+    try {
+      const existing = await getServerByName(name);
+      if (!existing) {
+        const { warnings } = await createServer(actor, input);
+        outcomes.push({ kind: "server", name, status: "created", messages: [...notes, ...warnings] });
+      } else if (
+        isDeepStrictEqual(checkServerInput(input).input, checkServerInput(toServerInput(existing)).input)
+      ) {
+        outcomes.push({ kind: "server", name, status: "unchanged", messages: notes });
+      } else {
+        const { warnings } = await updateServer(actor, name, input);
+        outcomes.push({ kind: "server", name, status: "updated", messages: [...notes, ...warnings] });
+      }
+    } catch (error) {
+      outcomes.push({ kind: "server", name, status: "refused", messages: [...refusal(error), ...notes] });
+    }
+  }
+
+  for (const group of settings.groups) {
+    const input = mapImportedGroup(group, renamed);
+    try {
+      const existing = await getGroupByName(String(input.name));
+      if (existing) await updateGroup(actor, existing.name, input);
+      else await createGroup(actor, input);
+      outcomes.push({
+        kind: "group",
+        name: String(input.name),
+        status: existing ? "updated" : "created",
+        messages: [],
+      });
+    } catch (error) {
+      outcomes.push({ kind: "group", name: String(input.name), status: "refused", messages: refusal(error) });
+    }
+  }
+  return outcomes;
+}
+
+function mapImportedGroup(group: RawGroup, renamed: Map<string, string>): Record<string, unknown> {
+  return {
+    name: group.name,
+    ...(group.description && { description: group.description }),
+    visibility: group.visibility ?? "public",
+    servers: (group.servers ?? []).map((entry) => {
+      const original = typeof entry === "string" ? entry : entry.name;
+      const name = renamed.get(original) ?? safeServerName(original);
+      if (typeof entry === "string" || entry.tools === undefined || entry.tools === "all") return name;
+      return { name, tools: entry.tools };
+    }),
+  };
+}
