@@ -9,6 +9,13 @@ const nextConfig = {
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with a 403 for signed-in people who are not admins.
   experimental: { authInterrupts: true },
+  // Clients configured for MCPHub's original paths keep working.
+  async rewrites() {
+    return [
+      { source: "/mcp", destination: "/api/mcp" },
+      { source: "/mcp/:group", destination: "/api/mcp/:group" },
+    ];
+  },
 };
 
 module.exports = nextConfig;

@@ -155,6 +155,36 @@ export const groupMembers = pgTable(
 );
 export type GroupMember = typeof groupMembers.$inferSelect;
 
+/**
+ * One row per `tools/call`: who, with which key, which server and tool, how it ended and how long
+ * it took. Never the arguments or the result, only their sizes.
+ */
+export const toolCalls = pgTable(
+  "tool_calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    keyId: uuid("key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    serverId: uuid("server_id").references(() => servers.id, { onDelete: "set null" }),
+    serverName: text("server_name").notNull(),
+    tool: text("tool").notNull(),
+    /** ok: a result; tool_error: a result with isError; error: no result (timeout, upstream down, protocol error). */
+    status: text("status").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    errorClass: text("error_class"),
+    requestId: text("request_id").notNull(),
+    argumentBytes: integer("argument_bytes").notNull(),
+    resultBytes: integer("result_bytes"),
+  },
+  (t) => [
+    index("tool_calls_at_idx").on(t.at),
+    index("tool_calls_user_id_at_idx").on(t.userId, t.at),
+    index("tool_calls_server_id_at_idx").on(t.serverId, t.at),
+  ],
+);
+export type ToolCall = typeof toolCalls.$inferSelect;
+
 export const usersRelations = relations(users, ({ many }) => ({
   identities: many(userIdentities),
   apiKeys: many(apiKeys),

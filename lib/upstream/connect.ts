@@ -1,6 +1,7 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import packageJson from "@/package.json";
+import { requestContext } from "./request-context";
 import type { ResolvedUpstream } from "./resolve";
 
 export type ConnectOptions = {
@@ -8,6 +9,8 @@ export type ConnectOptions = {
   timeoutMs: number;
   /** Receives the stdio child's stderr (default: discarded, so an upstream cannot flood the hub's log). */
   onStderr?: (chunk: string) => void;
+  /** Add X-MCPHub-User-Id and X-MCPHub-Request-Id of the request being served to each HTTP request. */
+  contextHeaders?: boolean;
 };
 
 /**
@@ -27,11 +30,10 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
         })
       : upstream.type === "sse"
         ? new SSEClientTransport(new URL(upstream.url), {
-            requestInit: { headers: upstream.headers },
-            eventSourceInit: { fetch: withHeaders(upstream.headers) },
+            fetch: upstreamFetch(upstream.headers, options.contextHeaders),
           })
         : new StreamableHTTPClientTransport(new URL(upstream.url), {
-            requestInit: { headers: upstream.headers },
+            fetch: upstreamFetch(upstream.headers, options.contextHeaders),
           });
   if (transport instanceof StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => options.onStderr?.(chunk.toString("utf8")));
@@ -40,9 +42,22 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
   return client;
 }
 
-function withHeaders(headers: Record<string, string>) {
-  return (url: string | URL, init?: RequestInit) =>
-    fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } });
+/**
+ * The fetch every HTTP upstream request goes through: the server's configured headers (already
+ * expanded for this connection's owner) and, when enabled, the context of the request being served.
+ * Nothing from the MCP client's own request is ever forwarded. Redirects are not followed.
+ */
+function upstreamFetch(headers: Record<string, string>, contextHeaders = false) {
+  return (url: string | URL, init?: RequestInit) => {
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+    const context = contextHeaders ? requestContext.getStore() : undefined;
+    if (context) {
+      merged.set("X-MCPHub-User-Id", context.userId);
+      merged.set("X-MCPHub-Request-Id", context.requestId);
+    }
+    return fetch(url, { ...init, headers: merged, redirect: "manual" });
+  };
 }
 
 /** Rejects after `ms` with a message naming what timed out, running `onTimeout` to clean up. */

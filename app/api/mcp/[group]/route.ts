@@ -1,0 +1,9 @@
+// POST/GET/DELETE /api/mcp/{group} - the MCP endpoint for one group the caller belongs to (also at /mcp/{group})
+import { handleMcpRequest } from "@/lib/mcp/http-handler";
+
+export const dynamic = "force-dynamic";
+
+const handle = async (request: Request, { params }: { params: Promise<{ group: string }> }) =>
+  handleMcpRequest(request, (await params).group);
+
+export { handle as DELETE, handle as GET, handle as POST };

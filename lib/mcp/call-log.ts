@@ -1,0 +1,71 @@
+import { getDb } from "@/lib/db";
+import { toolCalls } from "@/lib/db/schema";
+import { logger } from "@/lib/logger";
+
+export type CallRecord = typeof toolCalls.$inferInsert;
+
+const FLUSH_INTERVAL_MS = 250;
+const BATCH_SIZE = 500;
+/** A database outage must not grow memory without bound: past this, the oldest rows are dropped and counted. */
+const MAX_PENDING = 20_000;
+
+type LogState = { pending: CallRecord[]; timer?: NodeJS.Timeout; flushing?: Promise<void>; dropped: number };
+const holder = globalThis as typeof globalThis & { __mcphubCallLog?: LogState };
+holder.__mcphubCallLog ??= { pending: [], dropped: 0 };
+const state = holder.__mcphubCallLog;
+
+/**
+ * Queues one call for the log. The call's response never waits for the database: rows are written
+ * in batches a few times a second.
+ */
+export function recordCall(record: CallRecord): void {
+  state.pending.push(record);
+  const overflow = state.pending.length - MAX_PENDING;
+  if (overflow > 0) {
+    state.pending.splice(0, overflow);
+    state.dropped += overflow;
+  }
+  state.timer ??= setTimeout(() => {
+    state.timer = undefined;
+    void flushCallLog();
+  }, FLUSH_INTERVAL_MS);
+  state.timer.unref?.();
+}
+
+/** Writes every queued row now (tests, shutdown). Rows that fail stay queued for the next flush. */
+export async function flushCallLog(): Promise<void> {
+  if (state.flushing) await state.flushing;
+  state.flushing = (async () => {
+    while (state.pending.length > 0) {
+      const batch = state.pending.splice(0, BATCH_SIZE);
+      try {
+        const db = await getDb();
+        await db.insert(toolCalls).values(batch);
+      } catch (error) {
+        state.pending.unshift(...batch);
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error), pending: state.pending.length },
+          "could not write the call log; will retry",
+        );
+        state.timer ??= setTimeout(() => {
+          state.timer = undefined;
+          void flushCallLog();
+        }, 2_000);
+        state.timer.unref?.();
+        return;
+      }
+    }
+    if (state.dropped > 0) {
+      logger.error(
+        { dropped: state.dropped },
+        "call log rows were dropped while the database was unreachable",
+      );
+      state.dropped = 0;
+    }
+  })();
+  try {
+    await state.flushing;
+  } finally {
+    state.flushing = undefined;
+  }
+}

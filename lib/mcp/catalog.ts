@@ -1,0 +1,186 @@
+import type {
+  Prompt,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+  Tool,
+} from "@modelcontextprotocol/server";
+import type { Server } from "@/lib/db/schema";
+import { logger } from "@/lib/logger";
+import { recordServerStatus } from "@/lib/servers/queries";
+import { withTimeout } from "@/lib/upstream/connect";
+import {
+  DEFAULT_LIST_TIMEOUT_MS,
+  getUpstreamPool,
+  type UpstreamCaller,
+  type UpstreamConnection,
+} from "@/lib/upstream/pool";
+import { describeError } from "@/lib/upstream/probe";
+import { exposedToolName, serverPrefix } from "./names";
+import type { VisibleServer } from "./visibility";
+
+export type Route = { server: Server; upstreamName: string };
+export type ListKind = "tools" | "prompts" | "resources" | "resourceTemplates";
+type Item = { tools: Tool; prompts: Prompt; resources: Resource; resourceTemplates: ResourceTemplate };
+
+const MAX_PAGES = 50;
+
+/** Every page of one list from one upstream, cached on the connection until it says the list changed. */
+export function listFromUpstream<K extends ListKind>(
+  connection: UpstreamConnection,
+  kind: K,
+): Promise<Item[K][]> {
+  const cached = connection.lists.get(kind);
+  if (cached) return cached as Promise<Item[K][]>;
+  const timeout = connection.server.config.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+  const capabilities = connection.client.getServerCapabilities();
+  const supported =
+    kind === "tools"
+      ? capabilities?.tools
+      : kind === "prompts"
+        ? capabilities?.prompts
+        : capabilities?.resources;
+  const loading = supported
+    ? (async () => {
+        const items: Item[K][] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const params = cursor ? { cursor } : {};
+          const client = connection.client;
+          const result =
+            kind === "tools"
+              ? await client.listTools(params, { timeout })
+              : kind === "prompts"
+                ? await client.listPrompts(params, { timeout })
+                : kind === "resources"
+                  ? await client.listResources(params, { timeout })
+                  : await client.listResourceTemplates(params, { timeout });
+          const list =
+            "tools" in result
+              ? result.tools
+              : "prompts" in result
+                ? result.prompts
+                : "resources" in result
+                  ? result.resources
+                  : result.resourceTemplates;
+          items.push(...(list as Item[K][]));
+          cursor = result.nextCursor;
+          if (!cursor) break;
+        }
+        return items;
+      })()
+    : Promise.resolve([]);
+  const guarded = withTimeout(loading, timeout * 2, `${kind} list of ${connection.server.name}`);
+  connection.lists.set(kind, guarded);
+  guarded.then(
+    (items) => {
+      if (kind === "tools")
+        void recordServerStatus(connection.server.id, {
+          tools: (items as Tool[]).map((t) => ({
+            name: t.name,
+            description: t.description,
+            inputSchema: t.inputSchema,
+          })),
+        }).catch(() => {});
+    },
+    () => connection.lists.delete(kind),
+  );
+  return guarded;
+}
+
+export type Catalog<T> = { items: T[]; routes: Map<string, Route>; failed: string[] };
+
+/**
+ * Lists one kind across every visible server in parallel. A slow, dead or misbehaving upstream is
+ * left out (and its error recorded for the admin); the others are served.
+ */
+async function gather<K extends ListKind>(
+  visible: VisibleServer[],
+  caller: UpstreamCaller,
+  kind: K,
+): Promise<Array<{ entry: VisibleServer; items: Item[K][] } | { entry: VisibleServer; error: string }>> {
+  const pool = getUpstreamPool();
+  return Promise.all(
+    visible.map(async (entry) => {
+      try {
+        const connection = await pool.acquire(entry.server, caller);
+        return { entry, items: await listFromUpstream(connection, kind) };
+      } catch (error) {
+        const message = describeError(error);
+        logger.warn({ server: entry.server.name, kind, err: message }, "upstream left out of a list");
+        void recordServerStatus(entry.server.id, { error: message }).catch(() => {});
+        return { entry, error: message };
+      }
+    }),
+  );
+}
+
+/** The tools a person sees, with exposed names, and the table that routes a call back. */
+export async function buildToolCatalog(
+  visible: VisibleServer[],
+  caller: UpstreamCaller,
+): Promise<Catalog<Tool>> {
+  const results = await gather(visible, caller, "tools");
+  const items: Tool[] = [];
+  const routes = new Map<string, Route>();
+  const failed: string[] = [];
+  for (const result of results) {
+    if ("error" in result) {
+      failed.push(result.entry.server.name);
+      continue;
+    }
+    const { server, tools: chosen } = result.entry;
+    const prefix = serverPrefix(server);
+    for (const tool of result.items) {
+      if (chosen && !chosen.has(tool.name)) continue;
+      const exposed = exposedToolName(prefix, tool.name);
+      if (routes.has(exposed)) {
+        logger.warn(
+          { tool: exposed, server: server.name },
+          "tool name collision: the first server keeps the name",
+        );
+        continue;
+      }
+      routes.set(exposed, { server, upstreamName: tool.name });
+      items.push({ ...tool, name: exposed });
+    }
+  }
+  return { items, routes, failed };
+}
+
+/** Prompts, named like tools (prefix + separator), routed by exact lookup. */
+export async function buildPromptCatalog(
+  visible: VisibleServer[],
+  caller: UpstreamCaller,
+): Promise<Catalog<Prompt>> {
+  const results = await gather(visible, caller, "prompts");
+  const items: Prompt[] = [];
+  const routes = new Map<string, Route>();
+  for (const result of results) {
+    if ("error" in result) continue;
+    const prefix = serverPrefix(result.entry.server);
+    for (const prompt of result.items) {
+      const exposed = exposedToolName(prefix, prompt.name);
+      if (routes.has(exposed)) continue;
+      routes.set(exposed, { server: result.entry.server, upstreamName: prompt.name });
+      items.push({ ...prompt, name: exposed });
+    }
+  }
+  return { items, routes, failed: [] };
+}
+
+/** Resources keep their URIs (they are addresses, not names); reads are routed by the URI's owner. */
+export async function buildResourceCatalog(
+  visible: VisibleServer[],
+  caller: UpstreamCaller,
+  kind: "resources" | "resourceTemplates",
+) {
+  const results = await gather(visible, caller, kind);
+  const items: Array<Resource | ResourceTemplate> = [];
+  const owners: Array<{ server: Server; items: Array<Resource | ResourceTemplate> }> = [];
+  for (const result of results) {
+    if ("error" in result) continue;
+    items.push(...result.items);
+    owners.push({ server: result.entry.server, items: result.items });
+  }
+  return { items, owners };
+}

@@ -1,0 +1,198 @@
+import { randomBytes } from "node:crypto";
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import { getPublicUrl } from "@/lib/config/env";
+import { authenticateKey } from "@/lib/keys/authenticate";
+import { logger } from "@/lib/logger";
+import { getUserById } from "@/lib/users/queries";
+import { buildHubServer, type McpPrincipal } from "./hub-server";
+import { addSession, closeSession, getSession } from "./sessions";
+import { getVisibleServers, type Scope } from "./visibility";
+
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}) {
+  return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
+}
+
+/** 401 with where to get a key, as clients (and the OAuth-aware ones) expect. */
+function unauthorized(reason: string) {
+  const keysUrl = `${getPublicUrl()}/account/keys`;
+  return Response.json(
+    {
+      error: "unauthorized",
+      message: `${reason}. Create an MCPHub key at ${keysUrl} and send it as 'Authorization: Bearer mcphub_…'.`,
+      keysUrl,
+    },
+    {
+      status: 401,
+      headers: {
+        "WWW-Authenticate": `Bearer realm="mcphub", error="invalid_token", error_description="${reason}"`,
+      },
+    },
+  );
+}
+
+/** Hosts and origins the endpoint answers: the public URL's and loopback (DNS-rebinding protection). */
+function allowedOrigin(request: Request): string | null {
+  const publicUrl = new URL(getPublicUrl());
+  const allowedHosts = new Set([publicUrl.hostname, "localhost", "127.0.0.1", "[::1]"]);
+  const host = request.headers.get("host")?.replace(/:\d+$/, "");
+  if (host && !allowedHosts.has(host)) return `Host ${host} is not served here`;
+  const origin = request.headers.get("origin");
+  if (origin) {
+    let hostname: string;
+    try {
+      hostname = new URL(origin).hostname;
+    } catch {
+      return "The Origin header is malformed";
+    }
+    if (!allowedHosts.has(hostname) && !allowedHosts.has(`[${hostname}]`))
+      return `Origin ${origin} may not call this endpoint`;
+  }
+  return null;
+}
+
+function keyOf(request: Request): string | undefined {
+  const header = request.headers.get("authorization");
+  if (header) return /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? "";
+  return new URL(request.url).searchParams.get("key") ?? undefined;
+}
+
+async function authenticate(request: Request): Promise<McpPrincipal | Response> {
+  const key = keyOf(request);
+  if (!key) return unauthorized("No MCPHub key was sent");
+  const principal = await authenticateKey(key);
+  if (!principal) return unauthorized("The key is unknown, revoked or expired, or its owner is disabled");
+  const user = await getUserById(principal.userId);
+  if (!user || user.disabled) return unauthorized("The key's owner is disabled");
+  return { userId: user.id, email: user.email, keyId: principal.keyId };
+}
+
+// One handler for the stateless 2026-07-28 revision; its factory builds a fresh server per request
+// for the principal passed in `authInfo`, so no server or transport is ever shared between people.
+const modernHandler = createMcpHandler(
+  (ctx) => {
+    const extra = ctx.authInfo?.extra as { principal: McpPrincipal; scope: Scope } | undefined;
+    if (!extra) throw new Error("unauthenticated request reached the MCP handler");
+    return buildHubServer(extra.principal, extra.scope);
+  },
+  { legacy: "reject", onerror: (error) => logger.warn({ err: error.message }, "MCP request rejected") },
+);
+
+/**
+ * Serves /api/mcp and /api/mcp/{group}: validates Host/Origin and size, authenticates the key on
+ * every request, then hands the request to the 2026-07-28 handler or to a 2025-11-25 session (or a
+ * stateless 2025 exchange).
+ */
+export async function handleMcpRequest(request: Request, groupName?: string): Promise<Response> {
+  const refused = allowedOrigin(request);
+  if (refused) return jsonRpcError(403, -32600, refused);
+  const principal = await authenticate(request);
+  if (principal instanceof Response) return principal;
+  const scope: Scope = groupName ? { kind: "group", name: groupName } : { kind: "active" };
+  if (groupName && (await getVisibleServers(principal.userId, scope)) === null) {
+    return jsonRpcError(
+      404,
+      -32600,
+      `You are not a member of a group named ${groupName}; see ${getPublicUrl()}/groups`,
+    );
+  }
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES)
+    return jsonRpcError(413, -32600, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+
+  let body: unknown;
+  if (request.method === "POST") {
+    const text = await request.text();
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+      return jsonRpcError(413, -32600, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+    const type = request.headers.get("content-type") ?? "";
+    if (!type.toLowerCase().startsWith("application/json"))
+      return jsonRpcError(415, -32600, "Send JSON-RPC with Content-Type: application/json");
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
+    }
+    if (Array.isArray(body))
+      return jsonRpcError(
+        400,
+        -32600,
+        "Batch requests are not supported: send one JSON-RPC message per request",
+      );
+    if (typeof body !== "object" || body === null)
+      return jsonRpcError(400, -32600, "Invalid Request: the body must be a JSON-RPC object");
+    request = new Request(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: text,
+      signal: request.signal,
+    });
+  }
+
+  const authInfo: AuthInfo = {
+    token: "mcphub-key",
+    clientId: principal.keyId,
+    scopes: [],
+    extra: { principal, scope },
+  };
+  if (!(await isLegacyRequest(request, body)))
+    return modernHandler.fetch(request, { authInfo, parsedBody: body });
+  return handleLegacy(request, body, principal, scope, authInfo);
+}
+
+async function handleLegacy(
+  request: Request,
+  body: unknown,
+  principal: McpPrincipal,
+  scope: Scope,
+  authInfo: AuthInfo,
+): Promise<Response> {
+  const sessionId = request.headers.get("mcp-session-id");
+  if (sessionId) {
+    const session = getSession(sessionId);
+    // Another person's session id answers exactly like an unknown one.
+    if (
+      !session ||
+      session.userId !== principal.userId ||
+      JSON.stringify(session.scope) !== JSON.stringify(scope)
+    ) {
+      return jsonRpcError(404, -32001, "Session not found: initialize a new session");
+    }
+    session.lastSeen = Date.now();
+    return session.transport.handleRequest(request, { authInfo, parsedBody: body });
+  }
+  const isInitialize =
+    typeof body === "object" && body !== null && (body as { method?: unknown }).method === "initialize";
+  if (request.method === "POST" && isInitialize) {
+    const server = buildHubServer(principal, scope, { onListChanged: true });
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+      // 192 bits from the OS's secure random source.
+      sessionIdGenerator: () => randomBytes(24).toString("base64url"),
+      onsessioninitialized: (id) =>
+        addSession({ id, userId: principal.userId, scope, server, transport, lastSeen: Date.now() }),
+      onsessionclosed: (id) => closeSession(id),
+    });
+    await server.connect(transport);
+    return transport.handleRequest(request, { authInfo, parsedBody: body });
+  }
+  if (request.method !== "POST")
+    return jsonRpcError(405, -32600, "GET and DELETE need an Mcp-Session-Id: initialize a session first");
+  // A 2025 request without a session: served statelessly by a server built for this one request.
+  const server = buildHubServer(principal, scope);
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request, { authInfo, parsedBody: body });
+  } finally {
+    void server.close().catch(() => {});
+  }
+}

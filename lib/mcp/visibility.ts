@@ -1,0 +1,76 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/lib/db";
+import { groupMembers, groupServers, groups, type Server, servers } from "@/lib/db/schema";
+
+/** A server a person may use, with the tools their groups expose (null: all of them). */
+export type VisibleServer = { server: Server; tools: Set<string> | null };
+
+/** Which groups a request covers: the person's active groups, or one named group they belong to. */
+export type Scope = { kind: "active" } | { kind: "group"; name: string };
+
+const TTL_MS = 1_000;
+type Entry = { at: number; value: Promise<VisibleServer[] | null> };
+const holder = globalThis as typeof globalThis & { __mcphubVisibility?: Map<string, Entry> };
+holder.__mcphubVisibility ??= new Map();
+const cache = holder.__mcphubVisibility;
+
+/**
+ * The enabled servers a person sees through one endpoint, merged over their groups (the union of
+ * the groups' tool choices). Returns null when a named group does not exist or the person is not
+ * a member, so the caller can answer exactly as for a group that does not exist. Cached for one
+ * second per person and scope, so membership and configuration changes count within a second.
+ */
+export function getVisibleServers(userId: string, scope: Scope): Promise<VisibleServer[] | null> {
+  const key = `${userId}\u0000${scope.kind === "group" ? scope.name : ""}`;
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < TTL_MS) return hit.value;
+  const value = loadVisibleServers(userId, scope);
+  cache.set(key, { at: now, value });
+  value.catch(() => cache.delete(key));
+  if (cache.size > 5_000) cache.delete(cache.keys().next().value as string);
+  return value;
+}
+
+/** Forgets cached visibility (after configuration changes made by this instance). */
+export function forgetVisibility(): void {
+  cache.clear();
+}
+
+async function loadVisibleServers(userId: string, scope: Scope): Promise<VisibleServer[] | null> {
+  const db = await getDb();
+  const membership = and(
+    eq(groupMembers.userId, userId),
+    scope.kind === "active" ? eq(groupMembers.active, true) : eq(groups.name, scope.name),
+  );
+  const memberOf = await db
+    .select({ groupId: groups.id })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(membership);
+  if (scope.kind === "group" && memberOf.length === 0) return null;
+  if (memberOf.length === 0) return [];
+  const rows = await db
+    .select({ server: servers, tools: groupServers.tools, position: groupServers.position })
+    .from(groupServers)
+    .innerJoin(servers, eq(servers.id, groupServers.serverId))
+    .where(
+      and(
+        inArray(
+          groupServers.groupId,
+          memberOf.map((m) => m.groupId),
+        ),
+        eq(servers.enabled, true),
+      ),
+    );
+  const byServer = new Map<string, VisibleServer>();
+  for (const row of rows) {
+    const seen = byServer.get(row.server.id);
+    const tools = row.tools ? new Set(row.tools) : null;
+    if (!seen) byServer.set(row.server.id, { server: row.server, tools });
+    else if (seen.tools && tools) for (const t of tools) seen.tools.add(t);
+    else seen.tools = null;
+  }
+  // A stable order: by server name, so every client sees the same list in the same order.
+  return [...byServer.values()].sort((a, b) => a.server.name.localeCompare(b.server.name));
+}

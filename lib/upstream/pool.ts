@@ -1,0 +1,174 @@
+import { EventEmitter } from "node:events";
+import type { Client } from "@modelcontextprotocol/client";
+import type { Server } from "@/lib/db/schema";
+import { connectUpstream } from "./connect";
+import type { UpstreamCaller } from "./request-context";
+import { resolveUpstream } from "./resolve";
+
+export type { UpstreamCaller };
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_LIST_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_MS = 10 * 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/** One live connection to an upstream, for everyone (`isolation: none`) or for one person. */
+export type UpstreamConnection = {
+  key: string;
+  server: Server;
+  client: Client;
+  lastUsed: number;
+  /** Cached lists, dropped when the upstream says its list changed. */
+  lists: Map<string, Promise<unknown[]>>;
+};
+
+type Failure = { count: number; retryAt: number; message: string };
+
+/** Emits "list_changed" (serverId, kind) when an upstream's tools, prompts or resources change. */
+export const upstreamEvents = new EventEmitter();
+upstreamEvents.setMaxListeners(0);
+
+function connectionKey(server: Server, caller: UpstreamCaller): string {
+  const owner = server.isolation === "none" ? "shared" : caller.userId;
+  return `${server.id}:${server.configVersion}:${owner}`;
+}
+
+/**
+ * Reuses upstream connections instead of opening one per call: one shared connection for
+ * `isolation: none`, one per person otherwise (never another person's). A connection that dies is
+ * dropped and reopened on next use, after a backoff that grows with repeated failures.
+ */
+export class UpstreamPool {
+  private readonly connections = new Map<string, Promise<UpstreamConnection>>();
+  private readonly failures = new Map<string, Failure>();
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor() {
+    this.reaper = setInterval(() => this.reapIdle(), 60_000);
+    this.reaper.unref();
+  }
+
+  async acquire(server: Server, caller: UpstreamCaller): Promise<UpstreamConnection> {
+    const key = connectionKey(server, caller);
+    const existing = this.connections.get(key);
+    if (existing) {
+      const connection = await existing;
+      connection.lastUsed = Date.now();
+      return connection;
+    }
+    const failure = this.failures.get(key);
+    if (failure && failure.retryAt > Date.now()) {
+      const seconds = Math.ceil((failure.retryAt - Date.now()) / 1000);
+      throw new Error(`${server.name} is unavailable (${failure.message}); the hub retries in ${seconds} s`);
+    }
+    this.closeOtherVersions(server);
+    const opening = this.open(key, server, caller);
+    this.connections.set(key, opening);
+    opening.catch(() => {
+      if (this.connections.get(key) === opening) this.connections.delete(key);
+    });
+    return opening;
+  }
+
+  private async open(key: string, server: Server, caller: UpstreamCaller): Promise<UpstreamConnection> {
+    let stderr = "";
+    try {
+      const upstream = resolveUpstream(server.config, {
+        context: {
+          MCPHUB_USER_ID: caller.userId,
+          MCPHUB_USER_EMAIL: caller.email,
+          MCPHUB_REQUEST_ID: caller.requestId,
+        },
+        hub: process.env,
+      });
+      const client = await connectUpstream(upstream, {
+        timeoutMs: CONNECT_TIMEOUT_MS,
+        onStderr: (chunk) => (stderr = (stderr + chunk).slice(-4_000)),
+        contextHeaders:
+          server.config.type !== "stdio" &&
+          server.config.type !== "builtin" &&
+          server.config.contextHeaders === true,
+      });
+      const connection: UpstreamConnection = { key, server, client, lastUsed: Date.now(), lists: new Map() };
+      for (const kind of ["tools", "prompts", "resources"] as const) {
+        client.setNotificationHandler(`notifications/${kind}/list_changed`, () => {
+          connection.lists.delete(kind);
+          if (kind === "resources") connection.lists.delete("resourceTemplates");
+          upstreamEvents.emit("list_changed", server.id, kind);
+        });
+      }
+      client.onclose = () => {
+        const current = this.connections.get(key);
+        void current?.then((c) => {
+          if (c === connection) this.connections.delete(key);
+        });
+        if (server.config.type === "stdio")
+          this.recordFailure(
+            key,
+            `the process exited${stderr ? `: ${stderr.trim().split("\n").at(-1)}` : ""}`,
+          );
+      };
+      this.failures.delete(key);
+      return connection;
+    } catch (error) {
+      this.recordFailure(key, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private recordFailure(key: string, message: string) {
+    const count = (this.failures.get(key)?.count ?? 0) + 1;
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** (count - 1));
+    this.failures.set(key, { count, retryAt: Date.now() + delay, message });
+  }
+
+  /** Drops one connection (after a session-lost answer), so the next use reconnects. */
+  async discard(connection: UpstreamConnection): Promise<void> {
+    if ((await this.connections.get(connection.key)?.catch(() => undefined)) === connection)
+      this.connections.delete(connection.key);
+    await connection.client.close().catch(() => {});
+  }
+
+  /** Closes every connection of a server whose configuration changed. */
+  private closeOtherVersions(server: Server) {
+    for (const [key, connection] of this.connections) {
+      if (key.startsWith(`${server.id}:`) && !key.startsWith(`${server.id}:${server.configVersion}:`)) {
+        this.connections.delete(key);
+        void connection.then((c) => c.client.close()).catch(() => {});
+      }
+    }
+  }
+
+  private reapIdle() {
+    const cutoff = Date.now() - IDLE_MS;
+    for (const [key, pending] of this.connections) {
+      void pending
+        .then((connection) => {
+          if (connection.lastUsed < cutoff && this.connections.get(key) === pending) {
+            this.connections.delete(key);
+            return connection.client.close();
+          }
+        })
+        .catch(() => {});
+    }
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.client.close()).catch(() => {})));
+  }
+}
+
+const holder = globalThis as typeof globalThis & { __mcphubUpstreamPool?: UpstreamPool };
+
+/** The process-wide pool. */
+export function getUpstreamPool(): UpstreamPool {
+  holder.__mcphubUpstreamPool ??= new UpstreamPool();
+  return holder.__mcphubUpstreamPool;
+}
