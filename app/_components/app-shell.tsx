@@ -12,7 +12,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:gap-x-6">
           <Link href="/" className="text-lg font-semibold text-brand-700">
             MCPHub
           </Link>
@@ -24,7 +24,9 @@ export function AppShell({ user, children }: { user: User; children: React.React
             ))}
             {user.role === "admin" && (
               <span className="flex gap-4 border-l border-slate-200 pl-4">
-                <span className="text-xs uppercase tracking-wide text-slate-400 self-center">Admin</span>
+                <span className="self-center text-xs uppercase tracking-wide text-slate-400 max-sm:hidden">
+                  Admin
+                </span>
                 {adminNav.map((item) => (
                   <Link key={item.href} href={item.href} className="text-slate-700 hover:text-brand-700">
                     {item.label}

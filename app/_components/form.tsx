@@ -44,6 +44,7 @@ type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
 /** A labelled input that shows the server's message for its field. */
 export function Field({ label, name, state, hint, ...input }: FieldProps) {
   const errors = state.status === "error" ? state.fieldErrors?.[name] : undefined;
+  const kept = state.status === "error" ? state.values?.[name] : undefined;
   const id = input.id ?? `field-${name}`;
   return (
     <div>
@@ -57,6 +58,7 @@ export function Field({ label, name, state, hint, ...input }: FieldProps) {
         aria-invalid={errors ? true : undefined}
         aria-describedby={errors ? `${id}-error` : undefined}
         {...input}
+        defaultValue={kept ?? input.defaultValue}
       />
       {hint && !errors && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
       {errors && (

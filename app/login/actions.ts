@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import type { FormState } from "@/lib/auth/form-state";
+import { type FormState, submittedValues } from "@/lib/auth/form-state";
 import { signIn, signOut } from "@/lib/auth/index";
 import { emailSchema } from "@/lib/users/schemas";
 
@@ -25,6 +25,7 @@ export async function signInWithPassword(_previous: FormState, formData: FormDat
       code: "validation_failed",
       message: "Check the highlighted fields",
       fieldErrors: z.flattenError(parsed.error).fieldErrors,
+      values: submittedValues(formData),
     };
   }
   try {
@@ -43,8 +44,14 @@ export async function signInWithPassword(_previous: FormState, formData: FormDat
             status: "error",
             code: "account_disabled",
             message: "This account is disabled. Ask an admin to enable it.",
+            values: submittedValues(formData),
           }
-        : { status: "error", code: "invalid_credentials", message: "Wrong email or password." };
+        : {
+            status: "error",
+            code: "invalid_credentials",
+            message: "Wrong email or password.",
+            values: submittedValues(formData),
+          };
     }
     throw error;
   }

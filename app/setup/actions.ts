@@ -1,6 +1,6 @@
 "use server";
 
-import type { FormState } from "@/lib/auth/form-state";
+import { type FormState, submittedValues } from "@/lib/auth/form-state";
 import { signIn } from "@/lib/auth/index";
 import { AppError } from "@/lib/errors";
 import { completeSetup } from "@/lib/setup/setup-code";
@@ -12,7 +12,13 @@ export async function completeSetupAction(_previous: FormState, formData: FormDa
     await completeSetup(input);
   } catch (error) {
     if (error instanceof AppError)
-      return { status: "error", code: error.code, message: error.message, fieldErrors: error.fieldErrors };
+      return {
+        status: "error",
+        code: error.code,
+        message: error.message,
+        fieldErrors: error.fieldErrors,
+        values: submittedValues(formData),
+      };
     throw error;
   }
   await signIn("credentials", { email: input.email, password: input.password, redirectTo: "/admin/users" });

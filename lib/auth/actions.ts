@@ -2,7 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import type { FormState } from "./form-state";
+import { type FormState, submittedValues } from "./form-state";
 import { getSessionUser } from "./session";
 
 export type { FormState };
@@ -12,6 +12,13 @@ type Action<A extends unknown[]> = (user: User, ...args: A) => Promise<FormState
 /** Runs an action for a signed-in person (or only for admins), turning errors into form state. */
 function guarded<A extends unknown[]>(role: "user" | "admin", action: Action<A>) {
   return async (...args: A): Promise<FormState> => {
+    const result = await run(args);
+    // A refused form keeps what was typed in it.
+    const formData = args.find((arg): arg is FormData => arg instanceof FormData);
+    return result.status === "error" && formData ? { ...result, values: submittedValues(formData) } : result;
+  };
+
+  async function run(args: A): Promise<FormState> {
     const user = await getSessionUser();
     if (!user) return { status: "error", code: "unauthorized", message: "Your session ended: sign in again" };
     if (role === "admin" && user.role !== "admin") {
@@ -30,7 +37,7 @@ function guarded<A extends unknown[]>(role: "user" | "admin", action: Action<A>)
       );
       return { status: "error", code: "internal", message: "Something went wrong on the server; try again" };
     }
-  };
+  }
 }
 
 export const userAction = <A extends unknown[]>(action: Action<A>) => guarded("user", action);

@@ -4,6 +4,22 @@ import type { FieldErrors } from "@/lib/errors";
 export type FormState =
   | { status: "idle" }
   | { status: "success"; message: string }
-  | { status: "error"; code: string; message: string; fieldErrors?: FieldErrors };
+  | {
+      status: "error";
+      code: string;
+      message: string;
+      fieldErrors?: FieldErrors;
+      /** What the person typed, put back into the form (React empties a form after its action). */
+      values?: Record<string, string>;
+    };
 
 export const idleState: FormState = { status: "idle" };
+
+/** A form's text fields, for `values`; passwords are never sent back, nor Next.js' own `$ACTION` fields. */
+export function submittedValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of formData) {
+    if (typeof value === "string" && !name.startsWith("$") && !/password/i.test(name)) values[name] = value;
+  }
+  return values;
+}

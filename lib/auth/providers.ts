@@ -50,6 +50,9 @@ export function getProviders(): Provider[] {
       clientId: env.AUTH_OIDC_ID,
       clientSecret: env.AUTH_OIDC_SECRET,
       checks: ["pkce", "state", "nonce"],
+      // Read the profile from the userinfo endpoint: a conforming provider may keep email and
+      // email_verified out of the ID token when it also issues an access token (OIDC Core 5.4).
+      idToken: false,
     });
   }
   return providers;

@@ -7,6 +7,8 @@ import { createUserAction } from "../actions";
 
 export function CreateUserForm() {
   const [state, action] = useActionState(createUserAction, idleState);
+  // A select ignores a changed defaultValue, so a refused form re-creates it with the chosen role.
+  const role = (state.status === "error" && state.values?.role) || "user";
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Create user">
       <FormMessage state={state} />
@@ -25,7 +27,7 @@ export function CreateUserForm() {
           <label htmlFor="field-role" className="label">
             Role
           </label>
-          <select id="field-role" name="role" className="input" defaultValue="user">
+          <select key={role} id="field-role" name="role" className="input" defaultValue={role}>
             <option value="user">User</option>
             <option value="admin">Admin</option>
           </select>

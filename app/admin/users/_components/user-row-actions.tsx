@@ -12,8 +12,8 @@ export function UserRowActions({ userId, email, role, disabled, isSelf }: Props)
   const run = (action: () => Promise<FormState>) => startTransition(async () => setResult(await action()));
 
   return (
-    <div className="flex flex-col items-end gap-1">
-      <div className="flex flex-wrap justify-end gap-2">
+    <div className="flex flex-col items-start gap-1 sm:items-end">
+      <div className="flex flex-wrap gap-2 sm:justify-end">
         <button
           type="button"
           className="btn-secondary px-2 py-1 text-xs"
