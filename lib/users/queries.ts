@@ -2,6 +2,7 @@ import { and, asc, count, eq, ne } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { type Database, getDb } from "@/lib/db";
 import { type User, users } from "@/lib/db/schema";
+import { forgetUserKeys } from "@/lib/keys/cache";
 import { AppError, parseInput } from "@/lib/errors";
 import { type CreateUserInput, createUserSchema, type UpdateUserInput, updateUserSchema } from "./schemas";
 
@@ -88,6 +89,8 @@ export async function updateUser(id: string, input: UpdateUserInput): Promise<Pu
     .where(eq(users.id, id))
     .returning();
   if (!updated) throw notFound(id);
+  // This instance stops honouring the person's keys at once; others within the cache's second.
+  if (data.disabled !== undefined || data.role !== undefined) forgetUserKeys(id);
   return toPublicUser(updated);
 }
 
@@ -105,6 +108,7 @@ export async function deleteUser(id: string, actorId: string): Promise<void> {
       throw new AppError("conflict", "This is the only active admin and cannot be deleted");
   }
   await db.delete(users).where(eq(users.id, id));
+  forgetUserKeys(id);
 }
 
 async function requireUser(id: string): Promise<User> {
