@@ -137,7 +137,7 @@ export async function handleMcpRequest(request: Request, groupName?: string): Pr
 
   const authInfo: AuthInfo = {
     token: "mcphub-key",
-    clientId: principal.keyId,
+    clientId: principal.keyId ?? "portal",
     scopes: [],
     extra: { principal, scope },
   };

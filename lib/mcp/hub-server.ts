@@ -1,26 +1,11 @@
-import {
-  type CallToolResult,
-  ProtocolError,
-  ProtocolErrorCode,
-  Server,
-  UriTemplate,
-} from "@modelcontextprotocol/server";
-import { withTimeout } from "@/lib/upstream/connect";
-import {
-  DEFAULT_CALL_TIMEOUT_MS,
-  getUpstreamPool,
-  type UpstreamCaller,
-  upstreamEvents,
-} from "@/lib/upstream/pool";
-import { describeError } from "@/lib/upstream/probe";
-import { requestContext } from "@/lib/upstream/request-context";
+import { ProtocolError, ProtocolErrorCode, Server, UriTemplate } from "@modelcontextprotocol/server";
+import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
 import packageJson from "@/package.json";
-import { recordCall } from "./call-log";
-import { buildPromptCatalog, buildResourceCatalog, buildToolCatalog } from "./catalog";
+import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
+import { buildPromptCatalog, buildResourceCatalog } from "./catalog";
 import { getVisibleServers, type Scope, type VisibleServer } from "./visibility";
 
-/** Who is calling through which key: set from the authenticated key on every HTTP request. */
-export type McpPrincipal = { userId: string; email: string; keyId: string };
+export type { McpPrincipal };
 
 const INSTRUCTIONS =
   "MCPHub: the tools of your active groups, run with your own accounts. Tool names are <server>-<tool>.";
@@ -54,73 +39,22 @@ export function buildHubServer(
   const visible = async (): Promise<VisibleServer[]> =>
     (await getVisibleServers(principal.userId, scope)) ?? [];
 
-  server.setRequestHandler("tools/list", async (request) => {
-    const catalog = await buildToolCatalog(await visible(), caller(String(request.params?.cursor ?? "list")));
-    return { tools: catalog.items };
-  });
+  server.setRequestHandler("tools/list", async (_request, ctx) => ({
+    tools: await listToolsFor(principal, scope, String(ctx.mcpReq.id)),
+  }));
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
-    const started = performance.now();
-    const requestId = String(ctx.mcpReq.id);
-    const who = caller(requestId);
-    const name = request.params.name;
-    const catalog = await buildToolCatalog(await visible(), who);
-    const route = catalog.routes.get(name);
-    // A tool the caller cannot see answers exactly like one that does not exist.
-    if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const argumentBytes = Buffer.byteLength(JSON.stringify(request.params.arguments ?? {}));
-    const log = (status: string, errorClass: string | null, result?: unknown) =>
-      recordCall({
-        userId: principal.userId,
-        keyId: principal.keyId,
-        serverId: route.server.id,
-        serverName: route.server.name,
-        tool: route.upstreamName,
-        status,
-        durationMs: Math.round(performance.now() - started),
-        errorClass,
-        requestId,
-        argumentBytes,
-        resultBytes: result === undefined ? null : Buffer.byteLength(JSON.stringify(result)),
-      });
     const progressToken = request.params._meta?.progressToken;
-    const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    try {
-      const result = await requestContext.run(who, async () => {
-        const connection = await getUpstreamPool().acquire(route.server, who);
-        return withTimeout(
-          connection.client.callTool(
-            { name: route.upstreamName, arguments: request.params.arguments ?? {} },
-            {
-              timeout,
-              signal: ctx.mcpReq.signal,
-              resetTimeoutOnProgress: progressToken !== undefined,
-              ...(progressToken !== undefined && {
-                onprogress: (progress) =>
-                  void ctx.mcpReq
-                    .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
-                    .catch(() => {}),
-              }),
-            },
-          ),
-          timeout + 1_000,
-          `${route.server.name}/${route.upstreamName}`,
-        );
-      });
-      log(result.isError ? "tool_error" : "ok", null, result);
-      return result;
-    } catch (error) {
-      if (error instanceof ProtocolError && error.code === ProtocolErrorCode.InvalidParams) {
-        log("error", "invalid_params");
-        throw error;
-      }
-      const message = describeError(error);
-      log("error", errorClass(error));
-      return {
-        isError: true,
-        content: [{ type: "text", text: `${route.server.name}: ${message}` }],
-      } satisfies CallToolResult;
-    }
+    return callToolFor(principal, scope, request.params.name, request.params.arguments, {
+      requestId: String(ctx.mcpReq.id),
+      signal: ctx.mcpReq.signal,
+      ...(progressToken !== undefined && {
+        onProgress: (progress) =>
+          void ctx.mcpReq
+            .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
+            .catch(() => {}),
+      }),
+    });
   });
 
   server.setRequestHandler("prompts/list", async (request) => ({
@@ -184,16 +118,4 @@ export function buildHubServer(
     };
   }
   return server;
-}
-
-function errorClass(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? `${error.name} ${error.message} ${(error as { code?: unknown }).code ?? ""}`
-      : String(error);
-  if (/timed? ?out|TIMEOUT/i.test(text)) return "timeout";
-  if (/abort|cancel/i.test(text)) return "cancelled";
-  if (/unavailable|ECONNREFUSED|closed|exited|CONNECTION/i.test(text)) return "upstream_unavailable";
-  if (error instanceof ProtocolError) return `protocol_${error.code}`;
-  return "upstream_error";
 }

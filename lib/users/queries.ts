@@ -2,8 +2,8 @@ import { and, asc, count, eq, ne } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { type Database, getDb } from "@/lib/db";
 import { type User, users } from "@/lib/db/schema";
-import { forgetUserKeys } from "@/lib/keys/cache";
 import { AppError, parseInput } from "@/lib/errors";
+import { forgetUserKeys } from "@/lib/keys/cache";
 import { type CreateUserInput, createUserSchema, type UpdateUserInput, updateUserSchema } from "./schemas";
 
 /** What pages and the API may see of a user: never the password hash. */

@@ -1,0 +1,113 @@
+import {
+  type CallToolResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Tool,
+} from "@modelcontextprotocol/server";
+import { withTimeout } from "@/lib/upstream/connect";
+import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
+import { describeError } from "@/lib/upstream/probe";
+import { requestContext } from "@/lib/upstream/request-context";
+import { recordCall } from "./call-log";
+import { buildToolCatalog } from "./catalog";
+import { getVisibleServers, type Scope } from "./visibility";
+
+/** Who is calling, and through which key (null: from the portal's "try a tool" form). */
+export type McpPrincipal = { userId: string; email: string; keyId: string | null };
+
+export type CallOptions = {
+  requestId: string;
+  signal?: AbortSignal;
+  /** Set when the client asked for progress; upstream progress is passed on through it. */
+  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+};
+
+/** The tools one person sees through one scope, with their exposed names. */
+export async function listToolsFor(
+  principal: McpPrincipal,
+  scope: Scope,
+  requestId: string,
+): Promise<Tool[]> {
+  const visible = (await getVisibleServers(principal.userId, scope)) ?? [];
+  return (await buildToolCatalog(visible, callerOf(principal, requestId))).items;
+}
+
+function callerOf(principal: McpPrincipal, requestId: string): UpstreamCaller {
+  return { userId: principal.userId, email: principal.email, requestId };
+}
+
+/**
+ * Routes a `tools/call` by exact lookup of the exposed name among the tools this person can see,
+ * calls the upstream over the person's (or the shared) connection and logs the call. A name the
+ * person cannot see is answered exactly like one that does not exist; an upstream that fails,
+ * hangs or disappears becomes an `isError` result that names the server.
+ */
+export async function callToolFor(
+  principal: McpPrincipal,
+  scope: Scope,
+  name: string,
+  args: Record<string, unknown> | undefined,
+  options: CallOptions,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const who = callerOf(principal, options.requestId);
+  const visible = (await getVisibleServers(principal.userId, scope)) ?? [];
+  const route = (await buildToolCatalog(visible, who)).routes.get(name);
+  if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  const argumentBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
+  const log = (status: string, errorClass: string | null, result?: unknown) =>
+    recordCall({
+      userId: principal.userId,
+      keyId: principal.keyId,
+      serverId: route.server.id,
+      serverName: route.server.name,
+      tool: route.upstreamName,
+      status,
+      durationMs: Math.round(performance.now() - started),
+      errorClass,
+      requestId: options.requestId,
+      argumentBytes,
+      resultBytes: result === undefined ? null : Buffer.byteLength(JSON.stringify(result)),
+    });
+  const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  try {
+    const result = await requestContext.run(who, async () => {
+      const connection = await getUpstreamPool().acquire(route.server, who);
+      const call = connection.client.callTool(
+        { name: route.upstreamName, arguments: args ?? {} },
+        {
+          timeout,
+          signal: options.signal,
+          resetTimeoutOnProgress: options.onProgress !== undefined,
+          ...(options.onProgress && { onprogress: options.onProgress }),
+        },
+      );
+      // A backstop for transports that lose a response without closing (an SSE stream cut mid-event).
+      return withTimeout(call, timeout + 1_000, `${route.server.name}/${route.upstreamName}`);
+    });
+    log(result.isError ? "tool_error" : "ok", null, result);
+    return result as CallToolResult;
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === ProtocolErrorCode.InvalidParams) {
+      log("error", "invalid_params");
+      throw error;
+    }
+    log("error", errorClass(error));
+    return {
+      isError: true,
+      content: [{ type: "text", text: `${route.server.name}: ${describeError(error)}` }],
+    };
+  }
+}
+
+function errorClass(error: unknown): string {
+  const text =
+    error instanceof Error
+      ? `${error.name} ${error.message} ${(error as { code?: unknown }).code ?? ""}`
+      : String(error);
+  if (/timed? ?out|TIMEOUT/i.test(text)) return "timeout";
+  if (/abort|cancel/i.test(text)) return "cancelled";
+  if (/unavailable|ECONNREFUSED|closed|exited|CONNECTION/i.test(text)) return "upstream_unavailable";
+  if (error instanceof ProtocolError) return `protocol_${error.code}`;
+  return "upstream_error";
+}
