@@ -111,3 +111,28 @@ function errorClass(error: unknown): string {
   if (error instanceof ProtocolError) return `protocol_${error.code}`;
   return "upstream_error";
 }
+
+export type ServerTools = { server: string; description: string | null; tools: Tool[] };
+
+/** The person's tools grouped by server, plus the servers that could not be listed right now. */
+export async function listToolsByServer(
+  principal: McpPrincipal,
+  scope: Scope,
+  requestId: string,
+): Promise<{ servers: ServerTools[]; failed: string[] }> {
+  const visible = (await getVisibleServers(principal.userId, scope)) ?? [];
+  const catalog = await buildToolCatalog(visible, callerOf(principal, requestId));
+  const byServer = new Map<string, ServerTools>();
+  for (const tool of catalog.items) {
+    const server = catalog.routes.get(tool.name)?.server;
+    if (!server) continue;
+    const entry = byServer.get(server.name) ?? {
+      server: server.name,
+      description: server.description,
+      tools: [],
+    };
+    entry.tools.push(tool);
+    byServer.set(server.name, entry);
+  }
+  return { servers: [...byServer.values()], failed: catalog.failed };
+}
