@@ -185,6 +185,26 @@ export const toolCalls = pgTable(
 );
 export type ToolCall = typeof toolCalls.$inferSelect;
 
+/**
+ * A person's own secret for the upstreams that ask for it (`${USER_NAME}`), sealed by lib/vault
+ * with the owner and name as associated data. Only the last four characters are kept readable.
+ */
+export const userCredentials = pgTable(
+  "user_credentials",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    sealedValue: text("sealed_value").notNull(),
+    hint: text("hint").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.name] })],
+);
+export type UserCredential = typeof userCredentials.$inferSelect;
+
 export const usersRelations = relations(users, ({ many }) => ({
   identities: many(userIdentities),
   apiKeys: many(apiKeys),

@@ -9,7 +9,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@
 import { describeError } from "@/lib/upstream/probe";
 import { requestContext } from "@/lib/upstream/request-context";
 import { recordCall } from "./call-log";
-import { buildToolCatalog } from "./catalog";
+import { buildToolCatalog, linkMessage } from "./catalog";
 import { getVisibleServers, type Scope } from "./visibility";
 
 /** Who is calling, and through which key (null: from the portal's "try a tool" form). */
@@ -55,6 +55,25 @@ export async function callToolFor(
   const route = (await buildToolCatalog(visible, who)).routes.get(name);
   if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
   const argumentBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
+  if (route.missingCredential) {
+    recordCall({
+      userId: principal.userId,
+      keyId: principal.keyId,
+      serverId: route.server.id,
+      serverName: route.server.name,
+      tool: route.upstreamName,
+      status: "error",
+      durationMs: 0,
+      errorClass: "credential_missing",
+      requestId: options.requestId,
+      argumentBytes,
+      resultBytes: null,
+    });
+    return {
+      isError: true,
+      content: [{ type: "text", text: `${route.server.name}: ${linkMessage(route.missingCredential)}` }],
+    };
+  }
   const log = (status: string, errorClass: string | null, result?: unknown) =>
     recordCall({
       userId: principal.userId,

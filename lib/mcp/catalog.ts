@@ -4,9 +4,11 @@ import type {
   ResourceTemplateType as ResourceTemplate,
   Tool,
 } from "@modelcontextprotocol/server";
+import { getPublicUrl } from "@/lib/config/env";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { recordServerStatus } from "@/lib/servers/queries";
+import { MissingVariableError } from "@/lib/templates/template";
 import { withTimeout } from "@/lib/upstream/connect";
 import {
   DEFAULT_LIST_TIMEOUT_MS,
@@ -18,7 +20,8 @@ import { describeError } from "@/lib/upstream/probe";
 import { exposedToolName, serverPrefix } from "./names";
 import type { VisibleServer } from "./visibility";
 
-export type Route = { server: Server; upstreamName: string };
+/** Where an exposed name leads; `missingCredential` when the person has not linked what the server needs. */
+export type Route = { server: Server; upstreamName: string; missingCredential?: string };
 export type ListKind = "tools" | "prompts" | "resources" | "resourceTemplates";
 type Item = { tools: Tool; prompts: Prompt; resources: Resource; resourceTemplates: ResourceTemplate };
 
@@ -97,7 +100,13 @@ async function gather<K extends ListKind>(
   visible: VisibleServer[],
   caller: UpstreamCaller,
   kind: K,
-): Promise<Array<{ entry: VisibleServer; items: Item[K][] } | { entry: VisibleServer; error: string }>> {
+): Promise<
+  Array<
+    | { entry: VisibleServer; items: Item[K][] }
+    | { entry: VisibleServer; error: string }
+    | { entry: VisibleServer; missing: MissingVariableError }
+  >
+> {
   const pool = getUpstreamPool();
   return Promise.all(
     visible.map(async (entry) => {
@@ -105,6 +114,8 @@ async function gather<K extends ListKind>(
         const connection = await pool.acquire(entry.server, caller);
         return { entry, items: await listFromUpstream(connection, kind) };
       } catch (error) {
+        if (error instanceof MissingVariableError && error.variable.kind === "credential")
+          return { entry, missing: error };
         const message = describeError(error);
         logger.warn({ server: entry.server.name, kind, err: message }, "upstream left out of a list");
         void recordServerStatus(entry.server.id, { error: message }).catch(() => {});
@@ -130,7 +141,11 @@ export async function buildToolCatalog(
     }
     const { server, tools: chosen } = result.entry;
     const prefix = serverPrefix(server);
-    for (const tool of result.items) {
+    // Without the person's credential the upstream cannot be reached: list the tools it had when
+    // last listed, marked as needing the link, so people learn what to do instead of seeing nothing.
+    const missing = "missing" in result ? result.missing.variable.name : undefined;
+    const tools: Tool[] = "items" in result ? result.items : snapshotTools(server);
+    for (const tool of tools) {
       if (chosen && !chosen.has(tool.name)) continue;
       const exposed = exposedToolName(prefix, tool.name);
       if (routes.has(exposed)) {
@@ -140,11 +155,32 @@ export async function buildToolCatalog(
         );
         continue;
       }
-      routes.set(exposed, { server, upstreamName: tool.name });
-      items.push({ ...tool, name: exposed });
+      routes.set(exposed, {
+        server,
+        upstreamName: tool.name,
+        ...(missing && { missingCredential: missing }),
+      });
+      items.push({
+        ...tool,
+        name: exposed,
+        ...(missing && { description: `${linkMessage(missing)}\n\n${tool.description ?? ""}`.trim() }),
+      });
     }
   }
   return { items, routes, failed };
+}
+
+function snapshotTools(server: Server): Tool[] {
+  return (server.tools ?? []).map((t) => ({
+    name: t.name,
+    description: t.description,
+    inputSchema: (t.inputSchema ?? { type: "object" }) as Tool["inputSchema"],
+  }));
+}
+
+/** What a person is told when a server needs a credential they have not linked. */
+export function linkMessage(credential: string): string {
+  return `Needs your ${credential}: link it at ${getPublicUrl()}/account/connections`;
 }
 
 /** Prompts, named like tools (prefix + separator), routed by exact lookup. */
@@ -156,7 +192,7 @@ export async function buildPromptCatalog(
   const items: Prompt[] = [];
   const routes = new Map<string, Route>();
   for (const result of results) {
-    if ("error" in result) continue;
+    if (!("items" in result)) continue;
     const prefix = serverPrefix(result.entry.server);
     for (const prompt of result.items) {
       const exposed = exposedToolName(prefix, prompt.name);
@@ -178,7 +214,7 @@ export async function buildResourceCatalog(
   const items: Array<Resource | ResourceTemplate> = [];
   const owners: Array<{ server: Server; items: Array<Resource | ResourceTemplate> }> = [];
   for (const result of results) {
-    if ("error" in result) continue;
+    if (!("items" in result)) continue;
     items.push(...result.items);
     owners.push({ server: result.entry.server, items: result.items });
   }

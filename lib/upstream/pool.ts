@@ -1,7 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { Client } from "@modelcontextprotocol/client";
+import { getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
+import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
+import { credentialsNeeded } from "./needs";
 import type { UpstreamCaller } from "./request-context";
 import { resolveUpstream } from "./resolve";
 
@@ -74,7 +77,9 @@ export class UpstreamPool {
   private async open(key: string, server: Server, caller: UpstreamCaller): Promise<UpstreamConnection> {
     let stderr = "";
     try {
+      const needed = server.isolation === "none" ? [] : credentialsNeeded(server.config);
       const upstream = resolveUpstream(server.config, {
+        credentials: await getCredentialValues(caller.userId, needed),
         context: {
           MCPHUB_USER_ID: caller.userId,
           MCPHUB_USER_EMAIL: caller.email,
@@ -112,7 +117,9 @@ export class UpstreamPool {
       this.failures.delete(key);
       return connection;
     } catch (error) {
-      this.recordFailure(key, error instanceof Error ? error.message : String(error));
+      // A missing credential is the person's to fix, not the upstream's fault: no backoff.
+      if (!(error instanceof TemplateError))
+        this.recordFailure(key, error instanceof Error ? error.message : String(error));
       throw error;
     }
   }
@@ -154,6 +161,21 @@ export class UpstreamPool {
     }
   }
 
+  /** Closes one person's connections to the servers that use a credential they just changed. */
+  dropCredentialUsers(userId: string, credential: string): void {
+    for (const key of this.failures.keys()) if (key.endsWith(`:${userId}`)) this.failures.delete(key);
+    for (const [key, pending] of this.connections) {
+      if (!key.endsWith(`:${userId}`)) continue;
+      void pending
+        .then((connection) => {
+          if (!credentialsNeeded(connection.server.config).includes(credential)) return;
+          if (this.connections.get(key) === pending) this.connections.delete(key);
+          return connection.client.close();
+        })
+        .catch(() => {});
+    }
+  }
+
   get size(): number {
     return this.connections.size;
   }
@@ -169,6 +191,11 @@ const holder = globalThis as typeof globalThis & { __mcphubUpstreamPool?: Upstre
 
 /** The process-wide pool. */
 export function getUpstreamPool(): UpstreamPool {
-  holder.__mcphubUpstreamPool ??= new UpstreamPool();
+  if (!holder.__mcphubUpstreamPool) {
+    const pool = new UpstreamPool();
+    // A replaced credential must not keep serving calls with the old value.
+    onCredentialChange((userId, name) => pool.dropCredentialUsers(userId, name));
+    holder.__mcphubUpstreamPool = pool;
+  }
   return holder.__mcphubUpstreamPool;
 }

@@ -1,0 +1,110 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { userCredentials } from "@/lib/db/schema";
+import { AppError, parseInput } from "@/lib/errors";
+import { getVault } from "@/lib/vault";
+
+export const credentialNameSchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,127}$/, {
+  error: "Credential names are upper-case letters, digits and _, such as GITHUB_TOKEN",
+});
+
+export const credentialValueSchema = z
+  .object({
+    value: z
+      .string({ error: "Send the value as a string" })
+      .min(1, { error: "The value is empty" })
+      .max(16_384, { error: "The value may be at most 16384 characters" })
+      .refine((v) => !/[\r\n\0]/.test(v), {
+        error: "The value contains a line break or NUL: tokens are a single line",
+      }),
+  })
+  .strict();
+
+/** What the person may see of a saved value: its last four characters, and only for long values. */
+function hintOf(value: string): string {
+  return value.length >= 12 ? `…${value.slice(-4)}` : "…";
+}
+
+export type CredentialSummary = { name: string; hint: string; createdAt: Date; updatedAt: Date };
+
+export async function listCredentials(userId: string): Promise<CredentialSummary[]> {
+  const db = await getDb();
+  return db
+    .select({
+      name: userCredentials.name,
+      hint: userCredentials.hint,
+      createdAt: userCredentials.createdAt,
+      updatedAt: userCredentials.updatedAt,
+    })
+    .from(userCredentials)
+    .where(eq(userCredentials.userId, userId))
+    .orderBy(userCredentials.name);
+}
+
+type Listener = (userId: string, name: string) => void;
+// On globalThis: Next.js may load this module once per route bundle, and the pool must hear every change.
+const holder = globalThis as typeof globalThis & { __mcphubCredentialListeners?: Set<Listener> };
+holder.__mcphubCredentialListeners ??= new Set();
+const listeners = holder.__mcphubCredentialListeners;
+
+/** Runs when a person's credential is set, replaced or removed (their connections must restart). */
+export function onCredentialChange(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Seals and saves a person's credential; the value is never returned or logged afterwards. */
+export async function setCredential(
+  userId: string,
+  rawName: string,
+  input: unknown,
+): Promise<CredentialSummary> {
+  const name = parseInput(credentialNameSchema, rawName);
+  const { value } = parseInput(credentialValueSchema, input);
+  const sealed = getVault().seal(value, userId, name);
+  const db = await getDb();
+  const now = new Date();
+  const [row] = await db
+    .insert(userCredentials)
+    .values({ userId, name, sealedValue: sealed, hint: hintOf(value) })
+    .onConflictDoUpdate({
+      target: [userCredentials.userId, userCredentials.name],
+      set: { sealedValue: sealed, hint: hintOf(value), updatedAt: now },
+    })
+    .returning({
+      name: userCredentials.name,
+      hint: userCredentials.hint,
+      createdAt: userCredentials.createdAt,
+      updatedAt: userCredentials.updatedAt,
+    });
+  if (!row) throw new AppError("internal", "The credential could not be saved");
+  for (const listener of listeners) listener(userId, name);
+  return row;
+}
+
+export async function deleteCredential(userId: string, rawName: string): Promise<void> {
+  const name = parseInput(credentialNameSchema, rawName);
+  const db = await getDb();
+  const removed = await db
+    .delete(userCredentials)
+    .where(and(eq(userCredentials.userId, userId), eq(userCredentials.name, name)))
+    .returning({ name: userCredentials.name });
+  if (removed.length === 0) throw new AppError("not_found", `You have no credential named ${name}`);
+  for (const listener of listeners) listener(userId, name);
+}
+
+/**
+ * Opens the named credentials of one person, for the upstream connection that needs them and
+ * nothing else. Names the person has not linked are simply absent.
+ */
+export async function getCredentialValues(userId: string, names: string[]): Promise<Record<string, string>> {
+  if (names.length === 0) return {};
+  const db = await getDb();
+  const rows = await db
+    .select({ name: userCredentials.name, sealedValue: userCredentials.sealedValue })
+    .from(userCredentials)
+    .where(and(eq(userCredentials.userId, userId), inArray(userCredentials.name, names)));
+  const vault = getVault();
+  return Object.fromEntries(rows.map((row) => [row.name, vault.open(row.sealedValue, userId, row.name)]));
+}

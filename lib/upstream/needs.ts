@@ -1,0 +1,16 @@
+import type { ServerConfig } from "@/lib/servers/schemas";
+import { templateVariables } from "@/lib/templates/template";
+
+/** The credentials (`${USER_NAME}` → NAME) a stored server configuration needs from each person. */
+export function credentialsNeeded(config: ServerConfig): string[] {
+  const fields =
+    config.type === "stdio"
+      ? [...config.args, ...Object.values(config.env)]
+      : config.type === "builtin"
+        ? []
+        : [config.url, ...Object.values(config.headers)];
+  const names = new Set<string>();
+  for (const field of fields)
+    for (const v of templateVariables(field)) if (v.kind === "credential") names.add(v.name);
+  return [...names];
+}
