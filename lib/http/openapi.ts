@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { credentialValueSchema } from "@/lib/credentials/queries";
 import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
 import { createKeySchema } from "@/lib/keys/queries";
 import { serverInputSchema } from "@/lib/servers/schemas";
@@ -81,6 +82,17 @@ const routes: Record<string, Record<string, Operation>> = {
       params: ["name"],
     },
     delete: { summary: "Leave a public group", status: 204, params: ["name"] },
+  },
+  "/api/v1/me/credentials": {
+    get: { summary: "Credentials the caller's groups need: linked or not, used by which servers" },
+  },
+  "/api/v1/me/credentials/{name}": {
+    put: {
+      summary: "Set or replace one of the caller's credentials (write-only)",
+      body: credentialValueSchema,
+      params: ["name"],
+    },
+    delete: { summary: "Remove one of the caller's credentials", status: 204, params: ["name"] },
   },
   "/api/v1/settings/import": {
     post: { summary: "Import mcp_settings.json; reports each entry", admin: true, body: settingsFileSchema },
