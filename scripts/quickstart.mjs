@@ -94,7 +94,7 @@ if (
     "Stop with Ctrl+C; run `npm run quickstart` again to start where you left off.",
   ];
   const rule = "=".repeat(Math.min(100, Math.max(...lines.map((line) => line.length)) + 4));
-  console.log(`\n${rule}\n${lines.map((line) => `  ${line}`).join("\n")}\n${rule}\n`);
+  console.log(`\n${rule}\n${lines.map((line) => (line ? `  ${line}` : "")).join("\n")}\n${rule}\n`);
 } else if (child.exitCode === null) {
   console.warn(`MCPHub did not answer ${publicUrl}/api/health within two minutes; see the log above.`);
 }
