@@ -61,7 +61,7 @@ if (setting("MCPHUB_ADMIN_EMAIL")) {
   env.MCPHUB_ADMIN_PASSWORD = readOrCreatePassword(passwordFile);
   signInHelp = [
     "email     admin@localhost",
-    `password  cat ${path.relative(root, passwordFile) || passwordFile}   (generated once; never printed)`,
+    `password  cat ${shortPath(passwordFile)}   (generated once; never printed)`,
   ];
 }
 
@@ -69,7 +69,7 @@ if (setting("MCPHUB_ADMIN_EMAIL")) {
 env.PORT = port;
 const database = setting("DATABASE_URL")
   ? "PostgreSQL at DATABASE_URL"
-  : `embedded PGlite in ${path.relative(root, path.join(dataDir, "pglite"))}`;
+  : `embedded PGlite in ${shortPath(path.join(dataDir, "pglite"))}`;
 step(`Starting MCPHub on port ${port} (${database})`);
 const child = spawn(process.execPath, [nextBin, "start", "-p", port, ...(hostname ? ["-H", hostname] : [])], {
   env,
@@ -90,7 +90,7 @@ if (
     "Sign in as the admin:",
     ...signInHelp.map((line) => `  ${line}`),
     "",
-    `Data (database, secrets) lives in ${path.relative(root, dataDir) || dataDir}/: back it up.`,
+    `Data (database, secrets) lives in ${shortPath(dataDir)}/: back it up.`,
     "Stop with Ctrl+C; run `npm run quickstart` again to start where you left off.",
   ];
   const rule = "=".repeat(Math.min(100, Math.max(...lines.map((line) => line.length)) + 4));
@@ -120,6 +120,12 @@ function npmCommand(args) {
   const npmCli = process.env.npm_execpath;
   if (npmCli?.endsWith(".js")) return [process.execPath, [npmCli, ...args]];
   return [process.platform === "win32" ? "npm.cmd" : "npm", args];
+}
+
+/** A path inside the project as a relative one, anything else as it is. */
+function shortPath(file) {
+  const relative = path.relative(root, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 function mtime(file) {
