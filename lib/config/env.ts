@@ -29,7 +29,8 @@ const envSchema = z.object({
     message: "must be an http(s) URL such as https://mcphub.example.com",
   }),
   MCPHUB_ADMIN_EMAIL: optionalText.refine(
-    (value) => value === undefined || z.email().safeParse(value).success,
+    // The same rule as the sign-in form (lib/users/schemas.ts), so `admin@localhost` passes.
+    (value) => value === undefined || z.email({ pattern: z.regexes.html5Email }).safeParse(value).success,
     {
       message: "must be an email address",
     },
