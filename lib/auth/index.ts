@@ -1,5 +1,7 @@
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import { resolveSecrets } from "@/lib/config/secrets";
+import { logger } from "@/lib/logger";
+import { isGithubEmailVerified } from "./github-email";
 import { resolveExternalUser } from "./identities";
 import { getProviders } from "./providers";
 
@@ -15,6 +17,15 @@ function buildConfig(): NextAuthConfig {
   return {
     secret: resolveSecrets().authSecret,
     trustHost: true,
+    // Auth.js prints whole stack traces for every wrong password; keep its reports structured and short.
+    logger: {
+      error: (error) =>
+        error.name === "CredentialsSignin"
+          ? logger.info({ event: "auth.sign_in_refused" }, "password sign-in refused")
+          : logger.error({ err: { name: error.name, message: error.message } }, "Auth.js error"),
+      warn: (code) => logger.warn({ code }, "Auth.js warning"),
+      debug: () => {},
+    },
     session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
     pages: { signIn: "/login", error: "/login" },
     providers: getProviders(),
@@ -26,7 +37,10 @@ function buildConfig(): NextAuthConfig {
           subject: account.providerAccountId,
           email: profile?.email ?? user.email,
           // GitHub hands Auth.js the account's primary, verified address; OIDC says so explicitly.
-          emailVerified: account.provider === "github" ? true : profile?.email_verified === true,
+          emailVerified:
+            account.provider === "github"
+              ? await isGithubEmailVerified(account.access_token, profile?.email ?? user.email)
+              : profile?.email_verified === true,
           name: profile?.name ?? user.name,
         });
         if (!resolved) return false;
