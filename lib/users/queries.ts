@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { type Database, getDb } from "@/lib/db";
 import { type User, users } from "@/lib/db/schema";
@@ -70,24 +70,30 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
  */
 export async function updateUser(id: string, input: UpdateUserInput): Promise<PublicUser> {
   const data = parseInput(updateUserSchema, input);
-  const user = await requireUser(id);
-  const losesAdmin =
-    user.role === "admin" && !user.disabled && (data.role === "user" || data.disabled === true);
-  if (losesAdmin && (await countAdmins()) <= 1) {
-    throw new AppError("conflict", "This is the only active admin: make another person admin first");
-  }
+  await requireUser(id);
+  // Hashing is slow: do it before the transaction, not while holding the admins' row locks.
+  const passwordHash = data.password !== undefined ? await hashPassword(data.password) : undefined;
   const db = await getDb();
-  const [updated] = await db
-    .update(users)
-    .set({
-      ...(data.name !== undefined && { name: data.name }),
-      ...(data.role !== undefined && { role: data.role }),
-      ...(data.disabled !== undefined && { disabled: data.disabled }),
-      ...(data.password !== undefined && { passwordHash: await hashPassword(data.password) }),
-      updatedAt: new Date(),
-    })
-    .where(eq(users.id, id))
-    .returning();
+  const updated = await db.transaction(async (tx) => {
+    if (data.role === "user" || data.disabled === true) {
+      const admins = await lockActiveAdmins(tx);
+      if (admins.includes(id) && admins.length <= 1) {
+        throw new AppError("conflict", "This is the only active admin: make another person admin first");
+      }
+    }
+    const [row] = await tx
+      .update(users)
+      .set({
+        ...(data.name !== undefined && { name: data.name }),
+        ...(data.role !== undefined && { role: data.role }),
+        ...(data.disabled !== undefined && { disabled: data.disabled }),
+        ...(passwordHash !== undefined && { passwordHash }),
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    return row;
+  });
   if (!updated) throw notFound(id);
   // This instance stops honouring the person's keys at once; others within the cache's second.
   if (data.disabled !== undefined || data.role !== undefined) forgetUserKeys(id);
@@ -97,18 +103,38 @@ export async function updateUser(id: string, input: UpdateUserInput): Promise<Pu
 /** Deletes a user with their keys and identities; nobody deletes themselves or the last admin. */
 export async function deleteUser(id: string, actorId: string): Promise<void> {
   const user = await requireUser(id);
-  if (user.id === actorId) throw new AppError("conflict", "You cannot delete your own account");
+  if (user.id === actorId)
+    throw new AppError("conflict", "You cannot delete your own account: ask another admin to do it");
   const db = await getDb();
-  if (user.role === "admin" && !user.disabled) {
-    const [others] = await db
-      .select({ n: count() })
-      .from(users)
-      .where(and(eq(users.role, "admin"), eq(users.disabled, false), ne(users.id, id)));
-    if ((others?.n ?? 0) === 0)
-      throw new AppError("conflict", "This is the only active admin and cannot be deleted");
-  }
-  await db.delete(users).where(eq(users.id, id));
+  await db.transaction(async (tx) => {
+    const admins = await lockActiveAdmins(tx);
+    if (admins.includes(id) && admins.length <= 1) {
+      throw new AppError(
+        "conflict",
+        "This is the only active admin and cannot be deleted: make another person admin first",
+      );
+    }
+    await tx.delete(users).where(eq(users.id, id));
+  });
   forgetUserKeys(id);
+}
+
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/**
+ * The active admins' ids, row-locked until the transaction ends. Checking "is this the last admin?"
+ * and then writing is otherwise a race: two admins demoting each other at once would both see two
+ * admins and leave none. A second transaction waits here and then sees the first one's result.
+ * Locking in id order keeps two of them from deadlocking.
+ */
+async function lockActiveAdmins(tx: Transaction): Promise<string[]> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.disabled, false)))
+    .orderBy(asc(users.id))
+    .for("update");
+  return rows.map((row) => row.id);
 }
 
 async function requireUser(id: string): Promise<User> {
@@ -118,7 +144,13 @@ async function requireUser(id: string): Promise<User> {
 }
 
 function notFound(id: string) {
-  return new AppError("not_found", `No user with id ${id}`);
+  // Someone who passed an email or a name instead of an id learns where the ids are.
+  return new AppError(
+    "not_found",
+    isUuid(id)
+      ? `No user with id ${id}`
+      : `No user with id ${id}: user ids are UUIDs, listed by GET /api/v1/users`,
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
