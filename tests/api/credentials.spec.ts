@@ -1,0 +1,191 @@
+import type { ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { HUB_PORT } from "../support/env";
+import {
+  createGroup,
+  createKeyedUser,
+  createServer,
+  joinGroup,
+  type KeyedUser,
+  mcp,
+  startFixture,
+  toolText,
+} from "../support/mcp-world";
+import { bearer, expect, test } from "../support/session";
+
+/*
+ * Two people, one upstream: each call reaches the upstream with the caller's own credential and
+ * nobody else's, and an upstream that asks for no credential receives none.
+ */
+
+let fixture: ChildProcess | undefined;
+const suffix = randomUUID().slice(0, 6);
+const tokenServer = `creds-${suffix}`;
+const plainServer = `plain-${suffix}`;
+const group = `creds-group-${suffix}`;
+let alice: KeyedUser;
+let bob: KeyedUser;
+let carol: KeyedUser;
+const aliceToken = `alice-${randomUUID()}`;
+const bobToken = `bob-${randomUUID()}`;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ playwright }, workerInfo) => {
+  const port = HUB_PORT + 50 + workerInfo.workerIndex;
+  fixture = await startFixture("tests/fixtures/servers/header-echo.mjs", port);
+  const api = await playwright.request.newContext({ baseURL: `http://localhost:${HUB_PORT}` });
+  const url = `http://127.0.0.1:${port}/mcp`;
+  await createServer(api, {
+    name: tokenServer,
+    type: "streamable-http",
+    url,
+    headers: { Authorization: "Bearer ${USER_SVC_TOKEN}" },
+  });
+  await createServer(api, { name: plainServer, type: "streamable-http", url, headers: {} });
+  await createGroup(api, { name: group, servers: [tokenServer, plainServer] });
+  [alice, bob, carol] = await Promise.all([createKeyedUser(api), createKeyedUser(api), createKeyedUser(api)]);
+  for (const person of [alice, bob, carol]) await joinGroup(api, person, group);
+  for (const [person, token] of [
+    [alice, aliceToken],
+    [bob, bobToken],
+  ] as const) {
+    const saved = await api.put("/api/v1/me/credentials/SVC_TOKEN", {
+      headers: bearer(person.key),
+      data: { value: token },
+    });
+    expect(saved.status(), await saved.text()).toBe(200);
+  }
+  await api.dispose();
+});
+
+test.afterAll(() => {
+  fixture?.kill();
+});
+
+test("hundreds of interleaved calls: Alice's reach the upstream with her token, Bob's with his", async ({
+  request,
+}) => {
+  const calls = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? alice : bob));
+  const answers = await Promise.all(
+    calls.map((person) =>
+      mcp(request, person.key, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} }),
+    ),
+  );
+  answers.forEach((answer, i) => {
+    const seen = JSON.parse(toolText(answer)) as Record<string, string | null>;
+    expect(seen.authorization).toBe(`Bearer ${calls[i] === alice ? aliceToken : bobToken}`);
+    expect(seen.cookie).toBeNull();
+  });
+});
+
+test("a person without the credential is told which one and where to link it", async ({ request }) => {
+  const listed = await mcp(request, carol.key, "tools/list");
+  const tool = (listed.result?.tools as Array<{ name: string; description?: string }>).find(
+    (t) => t.name === `${tokenServer}-whoami`,
+  );
+  expect(tool?.description).toContain("Needs your SVC_TOKEN");
+  const answer = await mcp(request, carol.key, "tools/call", {
+    name: `${tokenServer}-whoami`,
+    arguments: {},
+  });
+  expect(answer.result?.isError).toBe(true);
+  expect(toolText(answer)).toMatch(/SVC_TOKEN.*\/account\/connections/);
+  expect(toolText(answer)).not.toContain(aliceToken);
+});
+
+test("an upstream that references no credential receives none, nor the MCP client's headers", async ({
+  request,
+}) => {
+  const answer = await mcp(request, alice.key, "tools/call", {
+    name: `${plainServer}-whoami`,
+    arguments: {},
+  });
+  const seen = JSON.parse(toolText(answer)) as Record<string, string | null>;
+  expect(seen.authorization).toBeNull();
+  expect(seen["x-mcphub-user-id"]).toBeNull();
+  expect(JSON.stringify(seen)).not.toContain(alice.key);
+});
+
+test("replacing a credential takes effect on the next call", async ({ request }) => {
+  const replacement = `alice-new-${randomUUID()}`;
+  const saved = await request.put("/api/v1/me/credentials/SVC_TOKEN", {
+    headers: bearer(alice.key),
+    data: { value: replacement },
+  });
+  expect(saved.status()).toBe(200);
+  const answer = await mcp(request, alice.key, "tools/call", {
+    name: `${tokenServer}-whoami`,
+    arguments: {},
+  });
+  expect(JSON.parse(toolText(answer)).authorization).toBe(`Bearer ${replacement}`);
+});
+
+test("the credentials list shows linked, hint and users, never a value; bad values are refused", async ({
+  request,
+}) => {
+  const list = await request.get("/api/v1/me/credentials", { headers: bearer(bob.key) });
+  const text = await list.text();
+  expect(text).not.toContain(bobToken);
+  const entries = JSON.parse(text) as Array<{
+    name: string;
+    linked: boolean;
+    hint: string;
+    usedBy: string[];
+  }>;
+  expect(entries.find((e) => e.name === "SVC_TOKEN")).toMatchObject({
+    linked: true,
+    hint: `…${bobToken.slice(-4)}`,
+    usedBy: [tokenServer],
+  });
+  const carolList = (await (
+    await request.get("/api/v1/me/credentials", { headers: bearer(carol.key) })
+  ).json()) as Array<{ name: string; linked: boolean }>;
+  expect(carolList.find((e) => e.name === "SVC_TOKEN")?.linked).toBe(false);
+
+  for (const [value, message] of [
+    ["line\r\nX-Injected: 1", /line break/],
+    ["", /empty/],
+  ] as const) {
+    const refused = await request.put("/api/v1/me/credentials/SVC_TOKEN", {
+      headers: bearer(bob.key),
+      data: { value },
+    });
+    expect(refused.status()).toBe(422);
+    expect((await refused.json()).error.message).toMatch(message);
+  }
+  const badName = await request.put("/api/v1/me/credentials/svc-token", {
+    headers: bearer(bob.key),
+    data: { value: "x" },
+  });
+  expect(badName.status()).toBe(422);
+  // A value that looks like a template is stored and sent as text, never expanded again.
+  const literal = "${USER_SVC_TOKEN}${MCPHUB_USER_ID}";
+  expect(
+    (
+      await request.put("/api/v1/me/credentials/SVC_TOKEN", {
+        headers: bearer(bob.key),
+        data: { value: literal },
+      })
+    ).status(),
+  ).toBe(200);
+  const answer = await mcp(request, bob.key, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} });
+  expect(JSON.parse(toolText(answer)).authorization).toBe(`Bearer ${literal}`);
+});
+
+test("the database holds no plaintext credential @postgres", async () => {
+  const postgres = (await import("postgres")).default;
+  const sql = postgres(process.env.DATABASE_URL as string, { max: 1 });
+  try {
+    const rows = await sql<
+      { sealed_value: string; hint: string }[]
+    >`select sealed_value, hint from user_credentials where name = 'SVC_TOKEN'`;
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain(aliceToken);
+    expect(dump).not.toContain(bobToken);
+    for (const row of rows) expect(row.sealed_value).toMatch(/^v1\.[0-9a-f]{8}\./);
+  } finally {
+    await sql.end();
+  }
+});
