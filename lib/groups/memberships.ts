@@ -62,11 +62,23 @@ export async function setMyGroupActive(userId: string, groupName: string, active
   return mine.find((g) => g.id === group.id) as MyGroup;
 }
 
-/** Leaves a public group. Restricted memberships are managed by admins. */
+/**
+ * Leaves a public group. Restricted memberships are managed by admins; a restricted group the
+ * person is not in answers like a group that does not exist, so its name does not leak.
+ */
 export async function leaveGroup(userId: string, groupName: string): Promise<void> {
   const db = await getDb();
   const [group] = await db.select().from(groups).where(eq(groups.name, groupName)).limit(1);
-  if (!group) throw new AppError("not_found", `No group named ${groupName} that you can join`);
+  const [membership] =
+    group?.visibility === "restricted"
+      ? await db
+          .select()
+          .from(groupMembers)
+          .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)))
+          .limit(1)
+      : [];
+  if (!group || (group.visibility === "restricted" && !membership))
+    throw new AppError("not_found", `No group named ${groupName} that you can join`);
   if (group.visibility === "restricted")
     throw new AppError("forbidden", "Restricted groups are managed by admins: ask one to remove you");
   await db

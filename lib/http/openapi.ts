@@ -7,7 +7,15 @@ import { settingsFileSchema } from "@/lib/settings/settings-file";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import packageJson from "@/package.json";
 
-type Operation = { summary: string; admin?: boolean; body?: z.ZodType; status?: number; params?: string[] };
+type Operation = {
+  summary: string;
+  admin?: boolean;
+  /** Answers without a key or session. */
+  anonymous?: boolean;
+  body?: z.ZodType;
+  status?: number;
+  params?: string[];
+};
 
 /** Every REST route: the same zod schemas the handlers validate with describe their bodies. */
 const routes: Record<string, Record<string, Operation>> = {
@@ -26,6 +34,7 @@ const routes: Record<string, Record<string, Operation>> = {
     delete: { summary: "Delete a user and their keys", admin: true, status: 204, params: ["id"] },
   },
   "/api/v1/users/{id}/keys": {
+    get: { summary: "A user's keys (hints only)", admin: true, params: ["id"] },
     post: {
       summary: "Create a key for a user (shown once)",
       admin: true,
@@ -33,6 +42,9 @@ const routes: Record<string, Record<string, Operation>> = {
       status: 201,
       params: ["id"],
     },
+  },
+  "/api/v1/users/{id}/keys/{keyId}": {
+    delete: { summary: "Revoke a user's key", admin: true, status: 204, params: ["id", "keyId"] },
   },
   "/api/v1/me/keys": {
     get: { summary: "The caller's keys (hints only)" },
@@ -100,6 +112,7 @@ const routes: Record<string, Record<string, Operation>> = {
   "/api/v1/settings/export": {
     get: { summary: "Export servers and groups as mcp_settings.json", admin: true },
   },
+  "/api/v1/openapi.json": { get: { summary: "This OpenAPI document", anonymous: true } },
 };
 
 const errorSchema = {
@@ -129,15 +142,17 @@ export function buildOpenApiDocument(serverUrl: string) {
     for (const [method, op] of Object.entries(operations)) {
       const responses: Record<string, unknown> = {
         [String(op.status ?? 200)]: { description: "Success" },
-        "401": {
+      };
+      if (!op.anonymous) {
+        responses["401"] = {
           description: "No or bad key/session",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-        },
-        "422": {
+        };
+        responses["422"] = {
           description: "Validation failed; fields names each bad field",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-        },
-      };
+        };
+      }
       if (op.admin)
         responses["403"] = {
           description: "Admins only",
@@ -146,6 +161,7 @@ export function buildOpenApiDocument(serverUrl: string) {
       paths[path][method] = {
         summary: op.summary,
         ...(op.admin && { tags: ["admin"] }),
+        ...(op.anonymous && { security: [] }),
         ...(op.params && {
           parameters: op.params.map((name) => ({
             name,

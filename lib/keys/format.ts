@@ -22,7 +22,15 @@ export function partialKey(key: string): string {
   return `${KEY_PREFIX}…${key.slice(-4)}`;
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Compares two SHA-256 hex digests in constant time. Anything that is not a digest compares unequal:
+ * Buffer.from(x, "hex") silently drops non-hex characters, so "zz" and "yy" (or "" and "") would
+ * otherwise both become an empty buffer and match.
+ */
 export function hashesEqual(a: string, b: string): boolean {
+  if (!SHA256_HEX.test(a) || !SHA256_HEX.test(b)) return false;
   const left = Buffer.from(a, "hex");
   const right = Buffer.from(b, "hex");
   return left.length === right.length && timingSafeEqual(left, right);

@@ -72,7 +72,7 @@ export async function listKeys(userId: string): Promise<KeySummary[]> {
 
 /** Revokes one of a user's keys; another user's key id is answered as not found. */
 export async function revokeKey(userId: string, keyId: string): Promise<void> {
-  if (!isUuid(keyId)) throw new AppError("not_found", "No such active key");
+  if (!isUuid(keyId) || !isUuid(userId)) throw new AppError("not_found", "No such active key");
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)

@@ -38,7 +38,9 @@ const headersSchema = z
     z.string(),
     z
       .string({ error: "A header value must be text" })
-      .max(8_192, { error: "A header value may be at most 8192 characters" }),
+      .max(8_192, { error: "A header value may be at most 8192 characters" })
+      // Templates refuse such values when expanded; a literal one would break the request the same way.
+      .regex(/^[^\r\n\0]*$/, { error: "A header value cannot contain line breaks or NUL" }),
   )
   .superRefine((headers, ctx) => {
     for (const name of Object.keys(headers)) {

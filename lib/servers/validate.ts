@@ -146,9 +146,12 @@ export function validateServer(
   return { input, config: toConfig(input), isolation, credentials, hubVariables, warnings };
 }
 
-/** The hub's own secrets: never substituted, whatever an admin writes. */
+/**
+ * The hub's own secrets: never substituted, whatever an admin writes. NEXTAUTH_SECRET is Auth.js's
+ * fallback for AUTH_SECRET, and postgres.js reads PGPASSWORD when DATABASE_URL has no password.
+ */
 export function isHubOwnSecret(name: string): boolean {
-  return /^(AUTH_|DATABASE_|REDIS_|MCPHUB_|OTEL_)/.test(name);
+  return /^(AUTH_|NEXTAUTH_|DATABASE_|REDIS_|MCPHUB_|OTEL_)/.test(name) || name === "PGPASSWORD";
 }
 
 function fieldOf(input: ParsedServerInput, hubVariable: string): string {

@@ -1,9 +1,17 @@
 import { isDeepStrictEqual } from "node:util";
 import type { User } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
-import { createGroup, getGroupByName, updateGroup } from "@/lib/groups/queries";
+import {
+  createGroup,
+  type GroupDetail,
+  getGroupByName,
+  getGroupDetail,
+  updateGroup,
+} from "@/lib/groups/queries";
+import { groupInputSchema } from "@/lib/groups/schemas";
 import { checkServerInput, createServer, getServerByName, updateServer } from "@/lib/servers/queries";
 import { toServerInput } from "@/lib/servers/serialize";
+import type { ValidatedServer } from "@/lib/servers/validate";
 import { mapImportedServer, safeServerName } from "./map-server";
 import { type ImportOutcome, type RawGroup, settingsFileSchema } from "./settings-file";
 
@@ -33,7 +41,10 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
         const { warnings } = await createServer(actor, input);
         outcomes.push({ kind: "server", name, status: "created", messages: [...notes, ...warnings] });
       } else if (
-        isDeepStrictEqual(checkServerInput(input).input, checkServerInput(toServerInput(existing)).input)
+        isDeepStrictEqual(
+          effective(checkServerInput(input)),
+          effective(checkServerInput(toServerInput(existing))),
+        )
       ) {
         outcomes.push({ kind: "server", name, status: "unchanged", messages: notes });
       } else {
@@ -49,19 +60,43 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
     const input = mapImportedGroup(group, renamed);
     try {
       const existing = await getGroupByName(String(input.name));
-      if (existing) await updateGroup(actor, existing.name, input);
-      else await createGroup(actor, input);
-      outcomes.push({
-        kind: "group",
-        name: String(input.name),
-        status: existing ? "updated" : "created",
-        messages: [],
-      });
+      let status: ImportOutcome["status"] = "created";
+      if (!existing) await createGroup(actor, input);
+      else if (
+        isDeepStrictEqual(
+          parseInput(groupInputSchema, input),
+          parseInput(groupInputSchema, toGroupInput(await getGroupDetail(existing.name))),
+        )
+      )
+        status = "unchanged";
+      else {
+        await updateGroup(actor, existing.name, input);
+        status = "updated";
+      }
+      outcomes.push({ kind: "group", name: String(input.name), status, messages: [] });
     } catch (error) {
       outcomes.push({ kind: "group", name: String(input.name), status: "refused", messages: refusal(error) });
     }
   }
   return outcomes;
+}
+
+/**
+ * A server as it would be stored: the parsed input with the isolation it resolves to, so an entry
+ * that leaves isolation to the default equals the stored server that got that default.
+ */
+function effective(validated: ValidatedServer) {
+  return { ...validated.input, isolation: validated.isolation };
+}
+
+/** A stored group in the import's shape, to tell an unchanged entry from a changed one. */
+function toGroupInput(group: GroupDetail): Record<string, unknown> {
+  return {
+    name: group.name,
+    ...(group.description && { description: group.description }),
+    visibility: group.visibility,
+    servers: group.servers.map((s) => (s.tools ? { name: s.name, tools: s.tools } : s.name)),
+  };
 }
 
 function mapImportedGroup(group: RawGroup, renamed: Map<string, string>): Record<string, unknown> {

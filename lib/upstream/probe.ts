@@ -72,6 +72,10 @@ export async function probeServer(
   }
 }
 
+/** Network error codes as they appear in a message; spawn codes (ENOENT, EACCES) only count as real codes. */
+const NETWORK_CODE_IN_TEXT =
+  /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/g;
+
 /** Turns network and spawn errors (often nested as `cause`) into a sentence an admin can act on. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -80,18 +84,38 @@ export function describeError(error: unknown): string {
     current instanceof Error;
     current = (current as Error & { cause?: unknown }).cause
   ) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (code === "ECONNREFUSED") return "Connection refused: is the server running at that address and port?";
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "The host name does not resolve: check the URL";
-    if (code === "ECONNRESET") return "The server closed the connection while answering";
-    if (code === "ENOENT")
-      return "The command was not found: check the command and that it is installed on the hub's machine";
-    if (code === "EACCES") return "The command is not executable by the hub";
-    if (code?.startsWith("ERR_TLS") || code?.includes("CERT"))
-      return `The TLS handshake failed (${code}): check the certificate`;
+    // SDK errors carry numeric codes (HTTP status, JSON-RPC), and the SSE transport keeps only the
+    // text of the network error ("fetch failed: getaddrinfo ENOTFOUND …"): read codes from both.
+    const own = (current as { code?: unknown }).code;
+    const candidates = [
+      ...(typeof own === "string" ? [own] : []),
+      ...[...current.message.matchAll(NETWORK_CODE_IN_TEXT)].map((m) => m[1]),
+    ];
+    for (const code of candidates) {
+      const sentence = code && describeCode(code);
+      if (sentence) return sentence;
+    }
   }
   const cause = (error as Error & { cause?: unknown }).cause;
-  return cause instanceof Error && cause.message !== error.message
-    ? `${error.message}: ${cause.message}`
-    : error.message;
+  const message =
+    cause instanceof Error && cause.message !== error.message
+      ? `${error.message}: ${cause.message}`
+      : error.message;
+  // The SDK's HTTP errors keep the status apart from a message that may not mention it.
+  const { status, statusText } = error as { status?: unknown; statusText?: unknown };
+  if (typeof status === "number" && status >= 100 && status <= 599 && !message.includes(String(status)))
+    return `The server answered HTTP ${status}${typeof statusText === "string" && statusText ? ` ${statusText}` : ""}: ${message}`;
+  return message;
+}
+
+function describeCode(code: string): string | undefined {
+  if (code === "ECONNREFUSED") return "Connection refused: is the server running at that address and port?";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "The host name does not resolve: check the URL";
+  if (code === "ECONNRESET") return "The server closed the connection while answering";
+  if (code === "ENOENT")
+    return "The command was not found: check the command and that it is installed on the hub's machine";
+  if (code === "EACCES") return "The command is not executable by the hub";
+  if (code.startsWith("ERR_TLS") || code.includes("CERT"))
+    return `The TLS handshake failed (${code}): check the certificate`;
+  return undefined;
 }

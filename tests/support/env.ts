@@ -15,6 +15,15 @@ export const ADMIN = {
   apiKey: "mcphub_TestAdminKeyOnlyForTheThrowawayTestDatabase00000000",
 };
 
+/**
+ * A shared, admin-owned secret in the hub's environment, for servers that reference it as
+ * `${HUB_TEST_SHARED_TOKEN}`: tests check that its value never leaves the hub (exports, answers).
+ */
+export const HUB_SHARED_SECRET = {
+  name: "HUB_TEST_SHARED_TOKEN",
+  value: "hub-shared-secret-value-only-in-tests",
+};
+
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
 export const HUB_DATA_DIR = path.join(ARTIFACTS_DIR, "hub-data");
