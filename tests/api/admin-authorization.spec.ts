@@ -88,6 +88,8 @@ const API_ROUTES: Record<string, ApiRoute> = {
   // Routes whose target is named in the path: an admin reaching the handler gets its 404 (or the
   // 400/422 of a missing body), which proves the role check let them through and nobody else.
   "POST /api/v1/users/[id]/keys": { access: "admin", adminStatus: 400 },
+  "GET /api/v1/users/[id]/keys": { access: "admin", adminStatus: 200 },
+  "DELETE /api/v1/users/[id]/keys/[keyId]": { access: "admin", adminStatus: 404 },
   "GET /api/v1/servers": { access: "admin", adminStatus: 200 },
   "POST /api/v1/servers": { access: "admin", adminStatus: 400 },
   "POST /api/v1/servers/test": { access: "admin", adminStatus: 400 },
