@@ -112,8 +112,17 @@ export class UpstreamPool {
       this.failures.delete(key);
       return connection;
     } catch (error) {
-      this.recordFailure(key, error instanceof Error ? error.message : String(error));
-      throw error;
+      // A stdio server that dies while starting usually says why on stderr ("Connection closed"
+      // alone tells the admin nothing): keep its last line with the error.
+      const said = stderr.trim().split("\n").at(-1)?.trim();
+      const failure =
+        said && error instanceof Error
+          ? Object.assign(new Error(`${error.message}; stderr: ${said.slice(0, 500)}`), {
+              code: (error as NodeJS.ErrnoException).code,
+            })
+          : error;
+      this.recordFailure(key, failure instanceof Error ? failure.message : String(failure));
+      throw failure;
     }
   }
 
