@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import {
+  type AuthInfo,
   type CallToolResult,
   ProtocolError,
   ProtocolErrorCode,
@@ -60,8 +62,14 @@ export function buildHubServer(
   });
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
+    const startedAt = new Date();
     const started = performance.now();
-    const requestId = String(ctx.mcpReq.id);
+    // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
+    // JSON-RPC id is the client's choice and repeats across connections (every SDK client counts from 0).
+    const requestId = randomUUID();
+    // A session outlives the key that opened it (it is bound to the person): the key that sent
+    // this very request is the one the call log names.
+    const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
     const who = caller(requestId);
     const name = request.params.name;
     const catalog = await buildToolCatalog(await visible(), who);
@@ -71,8 +79,9 @@ export function buildHubServer(
     const argumentBytes = Buffer.byteLength(JSON.stringify(request.params.arguments ?? {}));
     const log = (status: string, errorClass: string | null, result?: unknown) =>
       recordCall({
+        at: startedAt,
         userId: principal.userId,
-        keyId: principal.keyId,
+        keyId,
         serverId: route.server.id,
         serverName: route.server.name,
         tool: route.upstreamName,
@@ -184,6 +193,11 @@ export function buildHubServer(
     };
   }
   return server;
+}
+
+/** The principal that authenticated one HTTP request (set by http-handler.ts in `authInfo.extra`). */
+function requestPrincipal(authInfo: AuthInfo | undefined): McpPrincipal | undefined {
+  return (authInfo?.extra as { principal?: McpPrincipal } | undefined)?.principal;
 }
 
 function errorClass(error: unknown): string {
