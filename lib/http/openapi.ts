@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditQuerySchema } from "@/lib/audit/list-tool-calls";
 import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
 import { createKeySchema } from "@/lib/keys/queries";
 import { serverInputSchema } from "@/lib/servers/schemas";
@@ -6,7 +7,15 @@ import { settingsFileSchema } from "@/lib/settings/settings-file";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
 import packageJson from "@/package.json";
 
-type Operation = { summary: string; admin?: boolean; body?: z.ZodType; status?: number; params?: string[] };
+type Operation = {
+  summary: string;
+  admin?: boolean;
+  body?: z.ZodType;
+  /** Query parameters: an object schema whose fields are the parameters. */
+  query?: z.ZodType;
+  status?: number;
+  params?: string[];
+};
 
 /** Every REST route: the same zod schemas the handlers validate with describe their bodies. */
 const routes: Record<string, Record<string, Operation>> = {
@@ -88,6 +97,14 @@ const routes: Record<string, Record<string, Operation>> = {
   "/api/v1/settings/export": {
     get: { summary: "Export servers and groups as mcp_settings.json", admin: true },
   },
+  "/api/v1/audit": {
+    get: {
+      summary:
+        "The call log, newest first: {calls: [{id, at, user, key, server, serverId, tool, status, durationMs, errorClass, requestId, argumentBytes, resultBytes}]}, never arguments or results. user is an id or an email; from and to are inclusive",
+      admin: true,
+      query: auditQuerySchema,
+    },
+  },
 };
 
 const errorSchema = {
@@ -108,6 +125,16 @@ const errorSchema = {
 
 function jsonSchema(schema: z.ZodType) {
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+}
+
+function queryParameters(schema: z.ZodType) {
+  const object = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: object.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }
 
 export function buildOpenApiDocument(serverUrl: string) {
@@ -134,13 +161,16 @@ export function buildOpenApiDocument(serverUrl: string) {
       paths[path][method] = {
         summary: op.summary,
         ...(op.admin && { tags: ["admin"] }),
-        ...(op.params && {
-          parameters: op.params.map((name) => ({
-            name,
-            in: "path",
-            required: true,
-            schema: { type: "string" },
-          })),
+        ...((op.params || op.query) && {
+          parameters: [
+            ...(op.params ?? []).map((name) => ({
+              name,
+              in: "path",
+              required: true,
+              schema: { type: "string" },
+            })),
+            ...(op.query ? queryParameters(op.query) : []),
+          ],
         }),
         ...(op.body && {
           requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } },
