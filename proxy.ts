@@ -2,7 +2,9 @@ import { type NextRequest, NextResponse } from "next/server";
 
 // Pages anyone may open; everything else sends visitors without a session cookie to /login.
 // This only redirects: every page, action and route checks the person and role on the server.
-const PUBLIC_PATHS = ["/login", "/setup"];
+// /mcp and /mcp/{group} are rewritten to the MCP endpoint (next.config.js), which authenticates
+// MCP clients by key: they never carry a portal cookie, so they must not be sent to /login.
+const PUBLIC_PATHS = ["/login", "/setup", "/mcp"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export function proxy(request: NextRequest) {

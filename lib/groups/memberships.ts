@@ -2,6 +2,7 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { groupMembers, groups } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { forgetVisibility } from "@/lib/mcp/visibility";
 import { attachDetails, type GroupDetail } from "./queries";
 
 export type MyGroup = GroupDetail & { member: boolean; active: boolean };
@@ -58,6 +59,7 @@ export async function setMyGroupActive(userId: string, groupName: string, active
         set: { active },
       });
   }
+  forgetVisibility();
   const mine = await listGroupsForUser(userId);
   return mine.find((g) => g.id === group.id) as MyGroup;
 }
@@ -84,6 +86,7 @@ export async function leaveGroup(userId: string, groupName: string): Promise<voi
   await db
     .delete(groupMembers)
     .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)));
+  forgetVisibility();
 }
 
 /** Ids of the groups a person has switched active (the default view of /api/mcp). */

@@ -12,6 +12,7 @@ import {
 } from "@/lib/db/schema";
 import { AppError, type FieldErrors, parseInput } from "@/lib/errors";
 import { exposedToolName, findCollisions, serverPrefix } from "@/lib/mcp/names";
+import { forgetVisibility } from "@/lib/mcp/visibility";
 import { getUserById, isUuid } from "@/lib/users/queries";
 import { groupInputSchema } from "./schemas";
 
@@ -178,6 +179,7 @@ export async function createGroup(actor: Pick<User, "role">, input: unknown): Pr
     if (links.length > 0) await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: row.id })));
     return row;
   });
+  forgetVisibility();
   return getGroupDetail(group.name);
 }
 
@@ -223,6 +225,7 @@ export async function updateGroup(
     if (links.length > 0)
       await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: current.id })));
   });
+  forgetVisibility();
   return getGroupDetail(data.name);
 }
 
@@ -232,6 +235,7 @@ export async function deleteGroup(actor: Pick<User, "role">, name: string): Prom
   if (!group) throw new AppError("not_found", `No group named ${name}`);
   const db = await getDb();
   await db.delete(groups).where(eq(groups.id, group.id));
+  forgetVisibility();
 }
 
 /** Admin: adds a person to a group (the way into restricted groups). New memberships start active. */
@@ -246,6 +250,7 @@ export async function addGroupMember(
   const db = await getDb();
   if (!(await getUserById(userId))) throw new AppError("not_found", `No user with id ${userId}`);
   await db.insert(groupMembers).values({ groupId: group.id, userId, active: true }).onConflictDoNothing();
+  forgetVisibility();
 }
 
 export async function removeGroupMember(
@@ -262,5 +267,6 @@ export async function removeGroupMember(
     .delete(groupMembers)
     .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)))
     .returning();
+  forgetVisibility();
   if (removed.length === 0) throw new AppError("not_found", "That person is not a member of this group");
 }

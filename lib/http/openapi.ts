@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditQuerySchema } from "@/lib/audit/list-tool-calls";
 import { credentialValueSchema } from "@/lib/credentials/queries";
 import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
 import { createKeySchema } from "@/lib/keys/queries";
@@ -13,6 +14,8 @@ type Operation = {
   /** Answers without a key or session. */
   anonymous?: boolean;
   body?: z.ZodType;
+  /** Query parameters: an object schema whose fields are the parameters. */
+  query?: z.ZodType;
   status?: number;
   params?: string[];
 };
@@ -113,6 +116,14 @@ const routes: Record<string, Record<string, Operation>> = {
     get: { summary: "Export servers and groups as mcp_settings.json", admin: true },
   },
   "/api/v1/openapi.json": { get: { summary: "This OpenAPI document", anonymous: true } },
+  "/api/v1/audit": {
+    get: {
+      summary:
+        "The call log, newest first: {calls: [{id, at, user, key, server, serverId, tool, status, durationMs, errorClass, requestId, argumentBytes, resultBytes}]}, never arguments or results. user is an id or an email; from and to are inclusive",
+      admin: true,
+      query: auditQuerySchema,
+    },
+  },
 };
 
 const errorSchema = {
@@ -133,6 +144,16 @@ const errorSchema = {
 
 function jsonSchema(schema: z.ZodType) {
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+}
+
+function queryParameters(schema: z.ZodType) {
+  const object = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: object.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }
 
 export function buildOpenApiDocument(serverUrl: string) {
@@ -162,13 +183,16 @@ export function buildOpenApiDocument(serverUrl: string) {
         summary: op.summary,
         ...(op.admin && { tags: ["admin"] }),
         ...(op.anonymous && { security: [] }),
-        ...(op.params && {
-          parameters: op.params.map((name) => ({
-            name,
-            in: "path",
-            required: true,
-            schema: { type: "string" },
-          })),
+        ...((op.params || op.query) && {
+          parameters: [
+            ...(op.params ?? []).map((name) => ({
+              name,
+              in: "path",
+              required: true,
+              schema: { type: "string" },
+            })),
+            ...(op.query ? queryParameters(op.query) : []),
+          ],
         }),
         ...(op.body && {
           requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } },

@@ -19,7 +19,9 @@ const state = holder.__mcphubCallLog;
  * in batches a few times a second.
  */
 export function recordCall(record: CallRecord): void {
-  state.pending.push(record);
+  // The row's time is the call's, not the batch's: a batch insert would give every row the same
+  // now(), and rows retried after a database outage would carry the time they were finally written.
+  state.pending.push({ ...record, at: record.at ?? new Date() });
   const overflow = state.pending.length - MAX_PENDING;
   if (overflow > 0) {
     state.pending.splice(0, overflow);

@@ -49,33 +49,16 @@ export async function callToolFor(
   args: Record<string, unknown> | undefined,
   options: CallOptions,
 ): Promise<CallToolResult> {
+  const startedAt = new Date();
   const started = performance.now();
   const who = callerOf(principal, options.requestId);
   const visible = (await getVisibleServers(principal.userId, scope)) ?? [];
   const route = (await buildToolCatalog(visible, who)).routes.get(name);
   if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
   const argumentBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
-  if (route.missingCredential) {
-    recordCall({
-      userId: principal.userId,
-      keyId: principal.keyId,
-      serverId: route.server.id,
-      serverName: route.server.name,
-      tool: route.upstreamName,
-      status: "error",
-      durationMs: 0,
-      errorClass: "credential_missing",
-      requestId: options.requestId,
-      argumentBytes,
-      resultBytes: null,
-    });
-    return {
-      isError: true,
-      content: [{ type: "text", text: `${route.server.name}: ${linkMessage(route.missingCredential)}` }],
-    };
-  }
   const log = (status: string, errorClass: string | null, result?: unknown) =>
     recordCall({
+      at: startedAt,
       userId: principal.userId,
       keyId: principal.keyId,
       serverId: route.server.id,
@@ -88,6 +71,13 @@ export async function callToolFor(
       argumentBytes,
       resultBytes: result === undefined ? null : Buffer.byteLength(JSON.stringify(result)),
     });
+  if (route.missingCredential) {
+    log("error", "credential_missing");
+    return {
+      isError: true,
+      content: [{ type: "text", text: `${route.server.name}: ${linkMessage(route.missingCredential)}` }],
+    };
+  }
   const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   try {
     const result = await requestContext.run(who, async () => {

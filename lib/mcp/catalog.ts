@@ -110,9 +110,16 @@ async function gather<K extends ListKind>(
   const pool = getUpstreamPool();
   return Promise.all(
     visible.map(async (entry) => {
+      // The list timeout bounds the connect too: an upstream that hangs while starting must not hold
+      // the others' list for the whole connect timeout. Its connect goes on in the background.
+      const timeout = entry.server.config.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
       try {
-        const connection = await pool.acquire(entry.server, caller);
-        return { entry, items: await listFromUpstream(connection, kind) };
+        const items = await withTimeout(
+          pool.acquire(entry.server, caller).then((connection) => listFromUpstream(connection, kind)),
+          timeout,
+          `${kind} list of ${entry.server.name}`,
+        );
+        return { entry, items };
       } catch (error) {
         if (error instanceof MissingVariableError && error.variable.kind === "credential")
           return { entry, missing: error };

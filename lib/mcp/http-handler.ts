@@ -19,8 +19,11 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
   return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
 }
 
-/** 401 with where to get a key, as clients (and the OAuth-aware ones) expect. */
-function unauthorized(reason: string) {
+/**
+ * 401 with where to get a key, as clients (and the OAuth-aware ones) expect. Per RFC 6750 §3.1 the
+ * challenge names `invalid_token` only when a key was sent; a request without one gets the bare challenge.
+ */
+function unauthorized(reason: string, keySent: boolean) {
   const keysUrl = `${getPublicUrl()}/account/keys`;
   return Response.json(
     {
@@ -31,7 +34,9 @@ function unauthorized(reason: string) {
     {
       status: 401,
       headers: {
-        "WWW-Authenticate": `Bearer realm="mcphub", error="invalid_token", error_description="${reason}"`,
+        "WWW-Authenticate": keySent
+          ? `Bearer realm="mcphub", error="invalid_token", error_description="${reason}"`
+          : 'Bearer realm="mcphub"',
       },
     },
   );
@@ -65,11 +70,12 @@ function keyOf(request: Request): string | undefined {
 
 async function authenticate(request: Request): Promise<McpPrincipal | Response> {
   const key = keyOf(request);
-  if (!key) return unauthorized("No MCPHub key was sent");
+  if (!key) return unauthorized("No MCPHub key was sent", false);
   const principal = await authenticateKey(key);
-  if (!principal) return unauthorized("The key is unknown, revoked or expired, or its owner is disabled");
+  if (!principal)
+    return unauthorized("The key is unknown, revoked or expired, or its owner is disabled", true);
   const user = await getUserById(principal.userId);
-  if (!user || user.disabled) return unauthorized("The key's owner is disabled");
+  if (!user || user.disabled) return unauthorized("The key's owner is disabled", true);
   return { userId: user.id, email: user.email, keyId: principal.keyId };
 }
 

@@ -1,4 +1,11 @@
-import { ProtocolError, ProtocolErrorCode, Server, UriTemplate } from "@modelcontextprotocol/server";
+import { randomUUID } from "node:crypto";
+import {
+  type AuthInfo,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  UriTemplate,
+} from "@modelcontextprotocol/server";
 import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
@@ -45,8 +52,13 @@ export function buildHubServer(
 
   server.setRequestHandler("tools/call", async (request, ctx) => {
     const progressToken = request.params._meta?.progressToken;
-    return callToolFor(principal, scope, request.params.name, request.params.arguments, {
-      requestId: String(ctx.mcpReq.id),
+    // A session outlives the key that opened it (it is bound to the person): the key that sent
+    // this very request is the one the call log names.
+    const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
+    return callToolFor({ ...principal, keyId }, scope, request.params.name, request.params.arguments, {
+      // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
+      // JSON-RPC id is the client's choice and repeats across connections.
+      requestId: randomUUID(),
       signal: ctx.mcpReq.signal,
       ...(progressToken !== undefined && {
         onProgress: (progress) =>
@@ -118,4 +130,9 @@ export function buildHubServer(
     };
   }
   return server;
+}
+
+/** The principal that authenticated one HTTP request (set by http-handler.ts in `authInfo.extra`). */
+function requestPrincipal(authInfo: AuthInfo | undefined): McpPrincipal | undefined {
+  return (authInfo?.extra as { principal?: McpPrincipal } | undefined)?.principal;
 }

@@ -2,6 +2,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { groupServers, groups, type Server, servers, type ToolSnapshot, type User } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
+import { forgetVisibility } from "@/lib/mcp/visibility";
 import { type ServerInput, serverInputSchema, serverNameSchema } from "./schemas";
 import { toServerInput } from "./serialize";
 import { type ValidatedServer, validateServer } from "./validate";
@@ -116,6 +117,7 @@ export async function updateServer(
     .where(eq(servers.id, current.id))
     .returning();
   if (!server) throw new AppError("not_found", `No server named ${name}`);
+  forgetVisibility();
   return { server, warnings: validated.warnings };
 }
 
@@ -145,6 +147,7 @@ export async function deleteServer(actor: Pick<User, "role">, name: string): Pro
     );
   }
   await db.delete(servers).where(eq(servers.id, server.id));
+  forgetVisibility();
 }
 
 /** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */

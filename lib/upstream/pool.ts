@@ -118,9 +118,18 @@ export class UpstreamPool {
       return connection;
     } catch (error) {
       // A missing credential is the person's to fix, not the upstream's fault: no backoff.
-      if (!(error instanceof TemplateError))
-        this.recordFailure(key, error instanceof Error ? error.message : String(error));
-      throw error;
+      if (error instanceof TemplateError) throw error;
+      // A stdio server that dies while starting usually says why on stderr ("Connection closed"
+      // alone tells the admin nothing): keep its last line with the error.
+      const said = stderr.trim().split("\n").at(-1)?.trim();
+      const failure =
+        said && error instanceof Error
+          ? Object.assign(new Error(`${error.message}; stderr: ${said.slice(0, 500)}`), {
+              code: (error as NodeJS.ErrnoException).code,
+            })
+          : error;
+      this.recordFailure(key, failure instanceof Error ? failure.message : String(failure));
+      throw failure;
     }
   }
 
