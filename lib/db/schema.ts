@@ -1,5 +1,16 @@
 import { relations } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { ServerConfig } from "@/lib/servers/schemas";
 
 export const userRole = pgEnum("user_role", ["admin", "user"]);
@@ -120,7 +131,10 @@ export const groupServers = pgTable(
     tools: jsonb("tools").$type<string[]>(),
     position: integer("position").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.serverId] }), index("group_servers_server_id_idx").on(t.serverId)],
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.serverId] }),
+    index("group_servers_server_id_idx").on(t.serverId),
+  ],
 );
 export type GroupServer = typeof groupServers.$inferSelect;
 

@@ -14,7 +14,11 @@ export async function listGroupsForUser(userId: string): Promise<MyGroup[]> {
   const visible = await db
     .select()
     .from(groups)
-    .where(memberOf.length > 0 ? or(eq(groups.visibility, "public"), inArray(groups.id, memberOf)) : eq(groups.visibility, "public"))
+    .where(
+      memberOf.length > 0
+        ? or(eq(groups.visibility, "public"), inArray(groups.id, memberOf))
+        : eq(groups.visibility, "public"),
+    )
     .orderBy(groups.name);
   const details = await attachDetails(visible);
   return details.map((group) => {
@@ -46,10 +50,13 @@ export async function setMyGroupActive(userId: string, groupName: string, active
       .set({ active })
       .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)));
   } else {
-    await db.insert(groupMembers).values({ groupId: group.id, userId, active }).onConflictDoUpdate({
-      target: [groupMembers.groupId, groupMembers.userId],
-      set: { active },
-    });
+    await db
+      .insert(groupMembers)
+      .values({ groupId: group.id, userId, active })
+      .onConflictDoUpdate({
+        target: [groupMembers.groupId, groupMembers.userId],
+        set: { active },
+      });
   }
   const mine = await listGroupsForUser(userId);
   return mine.find((g) => g.id === group.id) as MyGroup;
@@ -60,8 +67,11 @@ export async function leaveGroup(userId: string, groupName: string): Promise<voi
   const db = await getDb();
   const [group] = await db.select().from(groups).where(eq(groups.name, groupName)).limit(1);
   if (!group) throw new AppError("not_found", `No group named ${groupName} that you can join`);
-  if (group.visibility === "restricted") throw new AppError("forbidden", "Restricted groups are managed by admins: ask one to remove you");
-  await db.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)));
+  if (group.visibility === "restricted")
+    throw new AppError("forbidden", "Restricted groups are managed by admins: ask one to remove you");
+  await db
+    .delete(groupMembers)
+    .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)));
 }
 
 /** Ids of the groups a person has switched active (the default view of /api/mcp). */

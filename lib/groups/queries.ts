@@ -1,14 +1,28 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/lib/db";
-import { type Group, groupMembers, groupServers, groups, type Server, servers, type User } from "@/lib/db/schema";
+import {
+  type Group,
+  groupMembers,
+  groupServers,
+  groups,
+  type Server,
+  servers,
+  type User,
+} from "@/lib/db/schema";
 import { AppError, type FieldErrors, parseInput } from "@/lib/errors";
 import { exposedToolName, findCollisions, serverPrefix } from "@/lib/mcp/names";
 import { getUserById } from "@/lib/users/queries";
 import { groupInputSchema } from "./schemas";
 
 export type GroupDetail = Group & {
-  servers: Array<{ name: string; tools: string[] | null; enabled: boolean; riskLevel: Server["riskLevel"]; toolCount: number | null }>;
+  servers: Array<{
+    name: string;
+    tools: string[] | null;
+    enabled: boolean;
+    riskLevel: Server["riskLevel"];
+    toolCount: number | null;
+  }>;
   memberCount: number;
 };
 
@@ -41,22 +55,39 @@ export async function attachDetails(rows: Group[]): Promise<GroupDetail[]> {
   const db = await getDb();
   const ids = rows.map((g) => g.id);
   const links = await db
-    .select({ groupId: groupServers.groupId, tools: groupServers.tools, position: groupServers.position, server: servers })
+    .select({
+      groupId: groupServers.groupId,
+      tools: groupServers.tools,
+      position: groupServers.position,
+      server: servers,
+    })
     .from(groupServers)
     .innerJoin(servers, eq(servers.id, groupServers.serverId))
     .where(inArray(groupServers.groupId, ids))
     .orderBy(asc(groupServers.position));
-  const members = await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(inArray(groupMembers.groupId, ids));
+  const members = await db
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(inArray(groupMembers.groupId, ids));
   return rows.map((group) => ({
     ...group,
     servers: links
       .filter((l) => l.groupId === group.id)
-      .map((l) => ({ name: l.server.name, tools: l.tools, enabled: l.server.enabled, riskLevel: l.server.riskLevel, toolCount: l.server.tools?.length ?? null })),
+      .map((l) => ({
+        name: l.server.name,
+        tools: l.tools,
+        enabled: l.server.enabled,
+        riskLevel: l.server.riskLevel,
+        toolCount: l.server.tools?.length ?? null,
+      })),
     memberCount: members.filter((m) => m.groupId === group.id).length,
   }));
 }
 
-type ResolvedGroup = { input: z.output<typeof groupInputSchema>; links: Array<{ serverId: string; tools: string[] | null; position: number }> };
+type ResolvedGroup = {
+  input: z.output<typeof groupInputSchema>;
+  links: Array<{ serverId: string; tools: string[] | null; position: number }>;
+};
 
 /**
  * Checks a group against the servers it names: they exist, critical servers only in restricted
@@ -64,21 +95,29 @@ type ResolvedGroup = { input: z.output<typeof groupInputSchema>; links: Array<{ 
  */
 async function resolveGroup(input: unknown): Promise<ResolvedGroup> {
   const data = parseInput(groupInputSchema, input);
-  const wanted = data.servers.map((entry) => (typeof entry === "string" ? { name: entry, tools: null } : { name: entry.name, tools: entry.tools ?? null }));
+  const wanted = data.servers.map((entry) =>
+    typeof entry === "string"
+      ? { name: entry, tools: null }
+      : { name: entry.name, tools: entry.tools ?? null },
+  );
   const errors: FieldErrors = {};
   const names = wanted.map((w) => w.name);
   const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
-  if (duplicates.length > 0) errors.servers = [`${[...new Set(duplicates)].join(", ")} listed more than once`];
+  if (duplicates.length > 0)
+    errors.servers = [`${[...new Set(duplicates)].join(", ")} listed more than once`];
 
   const db = await getDb();
   const found = names.length > 0 ? await db.select().from(servers).where(inArray(servers.name, names)) : [];
   const byName = new Map(found.map((s) => [s.name, s]));
   const unknown = names.filter((n) => !byName.has(n));
-  if (unknown.length > 0) errors.servers = [...(errors.servers ?? []), `No server named ${unknown.join(", ")}`];
+  if (unknown.length > 0)
+    errors.servers = [...(errors.servers ?? []), `No server named ${unknown.join(", ")}`];
 
   const critical = found.filter((s) => s.riskLevel === "critical").map((s) => s.name);
   if (critical.length > 0 && data.visibility === "public") {
-    errors.visibility = [`${critical.join(", ")} ${critical.length > 1 ? "are" : "is"} critical: critical servers belong in restricted groups only`];
+    errors.visibility = [
+      `${critical.join(", ")} ${critical.length > 1 ? "are" : "is"} critical: critical servers belong in restricted groups only`,
+    ];
   }
 
   const exposed: Array<{ server: string; tool: string; exposed: string }> = [];
@@ -88,11 +127,13 @@ async function resolveGroup(input: unknown): Promise<ResolvedGroup> {
     const known = server.tools?.map((t) => t.name);
     if (want.tools && known) {
       const missing = want.tools.filter((t) => !known.includes(t));
-      if (missing.length > 0) errors[`servers.${want.name}`] = [`${want.name} has no tool ${missing.join(", ")}`];
+      if (missing.length > 0)
+        errors[`servers.${want.name}`] = [`${want.name} has no tool ${missing.join(", ")}`];
     }
     const chosen = want.tools ?? known ?? [];
     const prefix = serverPrefix(server);
-    for (const tool of chosen) exposed.push({ server: server.name, tool, exposed: exposedToolName(prefix, tool) });
+    for (const tool of chosen)
+      exposed.push({ server: server.name, tool, exposed: exposedToolName(prefix, tool) });
   }
   const collisions = findCollisions(exposed);
   if (collisions.size > 0) {
@@ -102,11 +143,21 @@ async function resolveGroup(input: unknown): Promise<ResolvedGroup> {
     ];
   }
   if (Object.keys(errors).length > 0) {
-    throw new AppError("validation_failed", `The group needs fixing: ${Object.entries(errors).map(([f, m]) => `${f}: ${m.join(", ")}`).join("; ")}`, errors);
+    throw new AppError(
+      "validation_failed",
+      `The group needs fixing: ${Object.entries(errors)
+        .map(([f, m]) => `${f}: ${m.join(", ")}`)
+        .join("; ")}`,
+      errors,
+    );
   }
   return {
     input: data,
-    links: wanted.map((w, position) => ({ serverId: (byName.get(w.name) as Server).id, tools: w.tools, position })),
+    links: wanted.map((w, position) => ({
+      serverId: (byName.get(w.name) as Server).id,
+      tools: w.tools,
+      position,
+    })),
   };
 }
 
@@ -120,7 +171,10 @@ export async function createGroup(actor: Pick<User, "role">, input: unknown): Pr
       .values({ name: data.name, description: data.description ?? null, visibility: data.visibility })
       .onConflictDoNothing({ target: groups.name })
       .returning();
-    if (!row) throw new AppError("conflict", `A group named ${data.name} already exists`, { name: ["This name is taken"] });
+    if (!row)
+      throw new AppError("conflict", `A group named ${data.name} already exists`, {
+        name: ["This name is taken"],
+      });
     if (links.length > 0) await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: row.id })));
     return row;
   });
@@ -128,7 +182,11 @@ export async function createGroup(actor: Pick<User, "role">, input: unknown): Pr
 }
 
 /** Changes a group; `patch` holds the fields to change, validated together with the rest. */
-export async function updateGroup(actor: Pick<User, "role">, name: string, patch: Record<string, unknown>): Promise<GroupDetail> {
+export async function updateGroup(
+  actor: Pick<User, "role">,
+  name: string,
+  patch: Record<string, unknown>,
+): Promise<GroupDetail> {
   assertAdmin(actor);
   const current = await getGroupDetail(name);
   const merged = {
@@ -142,15 +200,28 @@ export async function updateGroup(actor: Pick<User, "role">, name: string, patch
   const db = await getDb();
   await db.transaction(async (tx) => {
     if (data.name !== name) {
-      const [taken] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.name, data.name)).limit(1);
-      if (taken) throw new AppError("conflict", `A group named ${data.name} already exists`, { name: ["This name is taken"] });
+      const [taken] = await tx
+        .select({ id: groups.id })
+        .from(groups)
+        .where(eq(groups.name, data.name))
+        .limit(1);
+      if (taken)
+        throw new AppError("conflict", `A group named ${data.name} already exists`, {
+          name: ["This name is taken"],
+        });
     }
     await tx
       .update(groups)
-      .set({ name: data.name, description: data.description ?? null, visibility: data.visibility, updatedAt: new Date() })
+      .set({
+        name: data.name,
+        description: data.description ?? null,
+        visibility: data.visibility,
+        updatedAt: new Date(),
+      })
       .where(eq(groups.id, current.id));
     await tx.delete(groupServers).where(eq(groupServers.groupId, current.id));
-    if (links.length > 0) await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: current.id })));
+    if (links.length > 0)
+      await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: current.id })));
   });
   return getGroupDetail(data.name);
 }
@@ -164,7 +235,11 @@ export async function deleteGroup(actor: Pick<User, "role">, name: string): Prom
 }
 
 /** Admin: adds a person to a group (the way into restricted groups). New memberships start active. */
-export async function addGroupMember(actor: Pick<User, "role">, groupName: string, userId: string): Promise<void> {
+export async function addGroupMember(
+  actor: Pick<User, "role">,
+  groupName: string,
+  userId: string,
+): Promise<void> {
   assertAdmin(actor);
   const group = await getGroupByName(groupName);
   if (!group) throw new AppError("not_found", `No group named ${groupName}`);
@@ -173,7 +248,11 @@ export async function addGroupMember(actor: Pick<User, "role">, groupName: strin
   await db.insert(groupMembers).values({ groupId: group.id, userId, active: true }).onConflictDoNothing();
 }
 
-export async function removeGroupMember(actor: Pick<User, "role">, groupName: string, userId: string): Promise<void> {
+export async function removeGroupMember(
+  actor: Pick<User, "role">,
+  groupName: string,
+  userId: string,
+): Promise<void> {
   assertAdmin(actor);
   const group = await getGroupByName(groupName);
   if (!group) throw new AppError("not_found", `No group named ${groupName}`);

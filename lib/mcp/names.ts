@@ -31,8 +31,11 @@ export function exposedToolName(prefix: string, upstreamName: string): string {
 }
 
 /** Exposed names that more than one (server, tool) pair would produce, with who produces them. */
-export function findCollisions(entries: Array<{ server: string; tool: string; exposed: string }>): Map<string, string[]> {
+export function findCollisions(
+  entries: Array<{ server: string; tool: string; exposed: string }>,
+): Map<string, string[]> {
   const byName = new Map<string, string[]>();
-  for (const entry of entries) byName.set(entry.exposed, [...(byName.get(entry.exposed) ?? []), `${entry.server}/${entry.tool}`]);
+  for (const entry of entries)
+    byName.set(entry.exposed, [...(byName.get(entry.exposed) ?? []), `${entry.server}/${entry.tool}`]);
   return new Map([...byName].filter(([, owners]) => owners.length > 1));
 }

@@ -22,7 +22,10 @@ export async function listServers(): Promise<ServerWithUsage[]> {
     .innerJoin(groups, eq(groups.id, groupServers.groupId));
   return rows.map((server) => ({
     ...server,
-    groupNames: usage.filter((u) => u.serverId === server.id).map((u) => u.groupName).sort(),
+    groupNames: usage
+      .filter((u) => u.serverId === server.id)
+      .map((u) => u.groupName)
+      .sort(),
   }));
 }
 
@@ -63,13 +66,22 @@ function rowValues(validated: ValidatedServer) {
   };
 }
 
-export async function createServer(actor: Pick<User, "role">, input: unknown): Promise<{ server: Server; warnings: string[] }> {
+export async function createServer(
+  actor: Pick<User, "role">,
+  input: unknown,
+): Promise<{ server: Server; warnings: string[] }> {
   assertAdmin(actor);
   const validated = checkServerInput(input);
   const db = await getDb();
-  const [server] = await db.insert(servers).values(rowValues(validated)).onConflictDoNothing({ target: servers.name }).returning();
+  const [server] = await db
+    .insert(servers)
+    .values(rowValues(validated))
+    .onConflictDoNothing({ target: servers.name })
+    .returning();
   if (!server) {
-    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, { name: ["This name is taken"] });
+    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, {
+      name: ["This name is taken"],
+    });
   }
   return { server, warnings: validated.warnings };
 }
@@ -78,18 +90,25 @@ export async function createServer(actor: Pick<User, "role">, input: unknown): P
  * Changes a server. `patch` holds only the fields to change (REST PATCH); the merged configuration
  * is validated as a whole, and every change bumps `configVersion` so per-person connections restart.
  */
-export async function updateServer(actor: Pick<User, "role">, name: string, patch: Partial<ServerInput> | Record<string, unknown>): Promise<{ server: Server; warnings: string[] }> {
+export async function updateServer(
+  actor: Pick<User, "role">,
+  name: string,
+  patch: Partial<ServerInput> | Record<string, unknown>,
+): Promise<{ server: Server; warnings: string[] }> {
   assertAdmin(actor);
   const current = await getServerByNameOrThrow(name);
   const merged = { ...toServerInput(current), ...patch } as Record<string, unknown>;
   if ("type" in patch && patch.type !== current.type) {
     // Fields of the old type do not carry over to a new one.
-    for (const key of ["command", "args", "env", "url", "headers", "builtin"]) if (!(key in patch)) delete merged[key];
+    for (const key of ["command", "args", "env", "url", "headers", "builtin"])
+      if (!(key in patch)) delete merged[key];
   }
   const validated = checkServerInput(merged);
   const db = await getDb();
   if (validated.input.name !== name && (await getServerByName(validated.input.name))) {
-    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, { name: ["This name is taken"] });
+    throw new AppError("conflict", `A server named ${validated.input.name} already exists`, {
+      name: ["This name is taken"],
+    });
   }
   const [server] = await db
     .update(servers)
@@ -100,7 +119,11 @@ export async function updateServer(actor: Pick<User, "role">, name: string, patc
   return { server, warnings: validated.warnings };
 }
 
-export async function setServerEnabled(actor: Pick<User, "role">, name: string, enabled: boolean): Promise<Server> {
+export async function setServerEnabled(
+  actor: Pick<User, "role">,
+  name: string,
+  enabled: boolean,
+): Promise<Server> {
   return (await updateServer(actor, name, { enabled })).server;
 }
 
@@ -116,18 +139,28 @@ export async function deleteServer(actor: Pick<User, "role">, name: string): Pro
     .where(eq(groupServers.serverId, server.id));
   if (using.length > 0) {
     const names = using.map((g) => g.name).sort();
-    throw new AppError("conflict", `${name} is used by the group${names.length > 1 ? "s" : ""} ${names.join(", ")}: remove it from ${names.length > 1 ? "them" : "it"} first`);
+    throw new AppError(
+      "conflict",
+      `${name} is used by the group${names.length > 1 ? "s" : ""} ${names.join(", ")}: remove it from ${names.length > 1 ? "them" : "it"} first`,
+    );
   }
   await db.delete(servers).where(eq(servers.id, server.id));
 }
 
 /** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */
-export async function recordServerStatus(serverId: string, status: { tools: ToolSnapshot[] } | { error: string }): Promise<void> {
+export async function recordServerStatus(
+  serverId: string,
+  status: { tools: ToolSnapshot[] } | { error: string },
+): Promise<void> {
   const db = await getDb();
   const now = new Date();
   await db
     .update(servers)
-    .set("tools" in status ? { tools: status.tools, toolsListedAt: now, lastError: null, lastErrorAt: null } : { lastError: status.error.slice(0, 2_000), lastErrorAt: now })
+    .set(
+      "tools" in status
+        ? { tools: status.tools, toolsListedAt: now, lastError: null, lastErrorAt: null }
+        : { lastError: status.error.slice(0, 2_000), lastErrorAt: now },
+    )
     .where(eq(servers.id, serverId));
 }
 

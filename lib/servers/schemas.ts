@@ -13,22 +13,47 @@ export const serverNameSchema = z
   .string({ error: "Name the server" })
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
-    error: "Use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit (it appears in tool names and URLs)",
+    error:
+      "Use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit (it appears in tool names and URLs)",
   });
 
 /** RFC 9110 token characters; names that would break the upstream connection are refused too. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
-const RESERVED_HEADERS = new Set(["host", "content-length", "connection", "transfer-encoding", "upgrade", "mcp-session-id", "mcp-protocol-version", "te", "trailer", "keep-alive"]);
+const RESERVED_HEADERS = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "transfer-encoding",
+  "upgrade",
+  "mcp-session-id",
+  "mcp-protocol-version",
+  "te",
+  "trailer",
+  "keep-alive",
+]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 const headersSchema = z
-  .record(z.string(), z.string({ error: "A header value must be text" }).max(8_192, { error: "A header value may be at most 8192 characters" }))
+  .record(
+    z.string(),
+    z
+      .string({ error: "A header value must be text" })
+      .max(8_192, { error: "A header value may be at most 8192 characters" }),
+  )
   .superRefine((headers, ctx) => {
     for (const name of Object.keys(headers)) {
       if (!HEADER_NAME.test(name)) {
-        ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a valid header name: use letters, digits and - (such as Authorization or X-Api-Key)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is not a valid header name: use letters, digits and - (such as Authorization or X-Api-Key)`,
+        });
       } else if (RESERVED_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: "custom", path: [name], message: `${name} is set by the hub itself and cannot be configured` });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `${name} is set by the hub itself and cannot be configured`,
+        });
       }
     }
   });
@@ -37,7 +62,12 @@ const envSchema = z
   .record(z.string(), z.string({ error: "An environment value must be text" }).max(32_768))
   .superRefine((env, ctx) => {
     for (const name of Object.keys(env)) {
-      if (!ENV_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a valid environment variable name` });
+      if (!ENV_NAME.test(name))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `"${name}" is not a valid environment variable name`,
+        });
     }
   });
 
@@ -53,11 +83,17 @@ const commonFields = {
   name: serverNameSchema,
   description: z.string().trim().max(500, { error: "Use at most 500 characters" }).optional(),
   enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
-  isolation: z.enum(ISOLATION_LEVELS, { error: `isolation must be one of ${ISOLATION_LEVELS.join(", ")}` }).optional(),
-  riskLevel: z.enum(RISK_LEVELS, { error: `riskLevel must be one of ${RISK_LEVELS.join(", ")}` }).default("medium"),
+  isolation: z
+    .enum(ISOLATION_LEVELS, { error: `isolation must be one of ${ISOLATION_LEVELS.join(", ")}` })
+    .optional(),
+  riskLevel: z
+    .enum(RISK_LEVELS, { error: `riskLevel must be one of ${RISK_LEVELS.join(", ")}` })
+    .default("medium"),
   toolPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{0,40}$/, { error: "A prefix may hold up to 40 letters, digits, '_' or '-' (or be empty for none)" })
+    .regex(/^[A-Za-z0-9_-]{0,40}$/, {
+      error: "A prefix may hold up to 40 letters, digits, '_' or '-' (or be empty for none)",
+    })
     .nullable()
     .optional(),
   callTimeoutMs: timeoutSchema("callTimeoutMs"),
@@ -66,13 +102,21 @@ const commonFields = {
   contextHeaders: z.boolean().optional(),
 };
 
-const urlSchema = z.string({ error: "Give the server's URL" }).trim().min(1, { error: "Give the server's URL" }).max(2_048);
+const urlSchema = z
+  .string({ error: "Give the server's URL" })
+  .trim()
+  .min(1, { error: "Give the server's URL" })
+  .max(2_048);
 
 export const stdioServerSchema = z
   .object({
     ...commonFields,
     type: z.literal("stdio"),
-    command: z.string({ error: "A stdio server needs a command, such as npx or node" }).trim().min(1, { error: "A stdio server needs a command, such as npx or node" }).max(1_024),
+    command: z
+      .string({ error: "A stdio server needs a command, such as npx or node" })
+      .trim()
+      .min(1, { error: "A stdio server needs a command, such as npx or node" })
+      .max(1_024),
     args: z.array(z.string().max(4_096), { error: "args must be a list of strings" }).max(100).default([]),
     env: envSchema.default({}),
   })
@@ -96,14 +140,32 @@ export const builtinServerSchema = z
   .strict();
 
 /** A server as admins submit it (REST body, form, import), before the checks in validate.ts. */
-export const serverInputSchema = z.discriminatedUnion("type", [stdioServerSchema, remoteServerSchema, builtinServerSchema], {
-  error: `type must be one of ${SERVER_TYPES.join(", ")}`,
-});
+export const serverInputSchema = z.discriminatedUnion(
+  "type",
+  [stdioServerSchema, remoteServerSchema, builtinServerSchema],
+  {
+    error: `type must be one of ${SERVER_TYPES.join(", ")}`,
+  },
+);
 export type ServerInput = z.input<typeof serverInputSchema>;
 export type ParsedServerInput = z.output<typeof serverInputSchema>;
 
 /** The type-specific part stored in servers.config. */
 export type ServerConfig =
-  | { type: "stdio"; command: string; args: string[]; env: Record<string, string>; callTimeoutMs?: number; listTimeoutMs?: number }
-  | { type: "sse" | "streamable-http"; url: string; headers: Record<string, string>; callTimeoutMs?: number; listTimeoutMs?: number; contextHeaders?: boolean }
+  | {
+      type: "stdio";
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+      callTimeoutMs?: number;
+      listTimeoutMs?: number;
+    }
+  | {
+      type: "sse" | "streamable-http";
+      url: string;
+      headers: Record<string, string>;
+      callTimeoutMs?: number;
+      listTimeoutMs?: number;
+      contextHeaders?: boolean;
+    }
   | { type: "builtin"; builtin: (typeof BUILTINS)[number]; callTimeoutMs?: number; listTimeoutMs?: number };

@@ -20,6 +20,12 @@ export function toServerInput(server: Server): ServerInput {
     case "builtin":
       return { ...common, type: "builtin", builtin: config.builtin };
     default:
-      return { ...common, type: config.type, url: config.url, headers: config.headers, ...(config.contextHeaders && { contextHeaders: true }) };
+      return {
+        ...common,
+        type: config.type,
+        url: config.url,
+        headers: config.headers,
+        ...(config.contextHeaders && { contextHeaders: true }),
+      };
   }
 }

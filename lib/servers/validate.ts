@@ -1,5 +1,10 @@
 import { AppError, type FieldErrors } from "@/lib/errors";
-import { parseTemplate, TemplateError, type TemplateVariable, templateVariables } from "@/lib/templates/template";
+import {
+  parseTemplate,
+  TemplateError,
+  type TemplateVariable,
+  templateVariables,
+} from "@/lib/templates/template";
 import type { Isolation, ParsedServerInput, RiskLevel, ServerConfig } from "./schemas";
 
 /** What a valid server configuration needs and what the admin should be told about it. */
@@ -17,10 +22,16 @@ export type ValidatedServer = {
 /** The places templates may appear, with the field path an error should name. */
 function templatedFields(input: ParsedServerInput): Array<[field: string, value: string]> {
   if (input.type === "stdio") {
-    return [...input.args.map((arg, i): [string, string] => [`args.${i}`, arg]), ...Object.entries(input.env).map(([k, v]): [string, string] => [`env.${k}`, v])];
+    return [
+      ...input.args.map((arg, i): [string, string] => [`args.${i}`, arg]),
+      ...Object.entries(input.env).map(([k, v]): [string, string] => [`env.${k}`, v]),
+    ];
   }
   if (input.type === "builtin") return [];
-  return [["url", input.url], ...Object.entries(input.headers).map(([k, v]): [string, string] => [`headers.${k}`, v])];
+  return [
+    ["url", input.url],
+    ...Object.entries(input.headers).map(([k, v]): [string, string] => [`headers.${k}`, v]),
+  ];
 }
 
 const processRisk = (risk: RiskLevel) => risk === "high" || risk === "critical";
@@ -37,7 +48,10 @@ export function defaultIsolation(input: ParsedServerInput, perUser: boolean): Is
  * A configuration that would put one person's credential into a process or connection shared
  * with others is refused with a message that names the isolation to pick.
  */
-export function validateServer(input: ParsedServerInput, hubEnv: Readonly<Record<string, string | undefined>> = process.env): ValidatedServer {
+export function validateServer(
+  input: ParsedServerInput,
+  hubEnv: Readonly<Record<string, string | undefined>> = process.env,
+): ValidatedServer {
   const errors: FieldErrors = {};
   const variables: TemplateVariable[] = [];
   for (const [field, value] of templatedFields(input)) {
@@ -60,8 +74,10 @@ export function validateServer(input: ParsedServerInput, hubEnv: Readonly<Record
     } catch {
       errors.url = ["Give a full URL such as https://mcp.example.com/mcp"];
     }
-    if (url && url.protocol !== "http:" && url.protocol !== "https:") errors.url = ["The URL must start with http:// or https://"];
-    if (url && (url.username || url.password)) errors.url = ["Put credentials in a header template, not in the URL"];
+    if (url && url.protocol !== "http:" && url.protocol !== "https:")
+      errors.url = ["The URL must start with http:// or https://"];
+    if (url && (url.username || url.password))
+      errors.url = ["Put credentials in a header template, not in the URL"];
   }
 
   const credentials = [...new Set(variables.filter((v) => v.kind === "credential").map((v) => v.name))];
@@ -71,9 +87,13 @@ export function validateServer(input: ParsedServerInput, hubEnv: Readonly<Record
 
   const hubSecrets = hubVariables.filter(isHubOwnSecret);
   if (hubSecrets.length > 0) {
-    errors[fieldOf(input, hubSecrets[0] as string)] = [`${hubSecrets.join(", ")} belongs to the hub itself and is never handed to an upstream`];
+    errors[fieldOf(input, hubSecrets[0] as string)] = [
+      `${hubSecrets.join(", ")} belongs to the hub itself and is never handed to an upstream`,
+    ];
   }
-  const missingHub = hubVariables.filter((name) => !isHubOwnSecret(name)).filter((name) => hubEnv[name] === undefined);
+  const missingHub = hubVariables
+    .filter((name) => !isHubOwnSecret(name))
+    .filter((name) => hubEnv[name] === undefined);
   if (missingHub.length > 0) {
     errors[fieldOf(input, missingHub[0] as string)] = [
       `The hub's environment has no ${missingHub.join(", ")}: set ${missingHub.length > 1 ? "them" : "it"} on the server, or use \${USER_…} for a per-person credential`,
@@ -92,7 +112,10 @@ export function validateServer(input: ParsedServerInput, hubEnv: Readonly<Record
   } else if (perUser && isolation === "none") {
     const pick = input.type === "stdio" ? "process" : "token";
     errors.isolation = [
-      `This server uses per-person values (${variables.filter((v) => v.kind !== "hub").map((v) => v.expression).join(", ")}); isolation "none" would share one person's values with everyone: pick "${pick}"`,
+      `This server uses per-person values (${variables
+        .filter((v) => v.kind !== "hub")
+        .map((v) => v.expression)
+        .join(", ")}); isolation "none" would share one person's values with everyone: pick "${pick}"`,
     ];
   }
   if (usesHome && isolation !== "process") {
@@ -102,14 +125,23 @@ export function validateServer(input: ParsedServerInput, hubEnv: Readonly<Record
     errors.contextHeaders = ["Context headers apply to remote (sse, streamable-http) servers only"];
   }
   if (Object.keys(errors).length > 0) {
-    throw new AppError("validation_failed", `The server configuration needs fixing: ${Object.entries(errors).map(([f, m]) => `${f}: ${m.join(", ")}`).join("; ")}`, errors);
+    throw new AppError(
+      "validation_failed",
+      `The server configuration needs fixing: ${Object.entries(errors)
+        .map(([f, m]) => `${f}: ${m.join(", ")}`)
+        .join("; ")}`,
+      errors,
+    );
   }
 
   const warnings: string[] = [];
   if (input.type === "stdio" && processRisk(input.riskLevel) && isolation !== "process") {
-    warnings.push(`Risk level ${input.riskLevel} suggests isolation "process" for a stdio server; "${isolation}" runs one process shared by everyone.`);
+    warnings.push(
+      `Risk level ${input.riskLevel} suggests isolation "process" for a stdio server; "${isolation}" runs one process shared by everyone.`,
+    );
   }
-  if (input.riskLevel === "critical") warnings.push("Critical servers can only be placed in restricted groups.");
+  if (input.riskLevel === "critical")
+    warnings.push("Critical servers can only be placed in restricted groups.");
 
   return { input, config: toConfig(input), isolation, credentials, hubVariables, warnings };
 }
@@ -126,7 +158,14 @@ function fieldOf(input: ParsedServerInput, hubVariable: string): string {
 
 function toConfig(input: ParsedServerInput): ServerConfig {
   const timeouts = { callTimeoutMs: input.callTimeoutMs, listTimeoutMs: input.listTimeoutMs };
-  if (input.type === "stdio") return { type: "stdio", command: input.command, args: input.args, env: input.env, ...timeouts };
+  if (input.type === "stdio")
+    return { type: "stdio", command: input.command, args: input.args, env: input.env, ...timeouts };
   if (input.type === "builtin") return { type: "builtin", builtin: input.builtin, ...timeouts };
-  return { type: input.type, url: input.url, headers: input.headers, contextHeaders: input.contextHeaders, ...timeouts };
+  return {
+    type: input.type,
+    url: input.url,
+    headers: input.headers,
+    contextHeaders: input.contextHeaders,
+    ...timeouts,
+  };
 }

@@ -14,7 +14,12 @@ export const MAX_TEMPLATE_LENGTH = 8_192;
 export const MAX_EXPRESSIONS = 32;
 
 const NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
-export const CONTEXT_VARIABLES = ["MCPHUB_USER_ID", "MCPHUB_USER_EMAIL", "MCPHUB_REQUEST_ID", "MCPHUB_USER_HOME"] as const;
+export const CONTEXT_VARIABLES = [
+  "MCPHUB_USER_ID",
+  "MCPHUB_USER_EMAIL",
+  "MCPHUB_REQUEST_ID",
+  "MCPHUB_USER_HOME",
+] as const;
 export type ContextVariable = (typeof CONTEXT_VARIABLES)[number];
 
 export type TemplateVariable =
@@ -30,23 +35,32 @@ export class TemplateError extends Error {
 
 function classify(name: string, expression: string): TemplateVariable {
   if (!NAME.test(name)) {
-    throw new TemplateError(`${expression} is not a template: names are upper-case letters, digits and _, such as \${USER_GITHUB_TOKEN}`);
+    throw new TemplateError(
+      `${expression} is not a template: names are upper-case letters, digits and _, such as \${USER_GITHUB_TOKEN}`,
+    );
   }
   if (name.startsWith("USER_")) {
     const credential = name.slice("USER_".length);
-    if (!NAME.test(credential)) throw new TemplateError(`${expression} names no credential: write \${USER_<NAME>}, such as \${USER_GITHUB_TOKEN}`);
+    if (!NAME.test(credential))
+      throw new TemplateError(
+        `${expression} names no credential: write \${USER_<NAME>}, such as \${USER_GITHUB_TOKEN}`,
+      );
     return { kind: "credential", name: credential, expression };
   }
-  if ((CONTEXT_VARIABLES as readonly string[]).includes(name)) return { kind: "context", name: name as ContextVariable, expression };
+  if ((CONTEXT_VARIABLES as readonly string[]).includes(name))
+    return { kind: "context", name: name as ContextVariable, expression };
   if (name.startsWith("MCPHUB_")) {
-    throw new TemplateError(`${expression} is unknown: the hub provides ${CONTEXT_VARIABLES.map((v) => `\${${v}}`).join(", ")}`);
+    throw new TemplateError(
+      `${expression} is unknown: the hub provides ${CONTEXT_VARIABLES.map((v) => `\${${v}}`).join(", ")}`,
+    );
   }
   return { kind: "hub", name, expression };
 }
 
 /** Parses a template; throws TemplateError with a message that names the problem. */
 export function parseTemplate(template: string): Segment[] {
-  if (template.length > MAX_TEMPLATE_LENGTH) throw new TemplateError(`A template may be at most ${MAX_TEMPLATE_LENGTH} characters`);
+  if (template.length > MAX_TEMPLATE_LENGTH)
+    throw new TemplateError(`A template may be at most ${MAX_TEMPLATE_LENGTH} characters`);
   const segments: Segment[] = [];
   let index = 0;
   let expressions = 0;
@@ -59,7 +73,8 @@ export function parseTemplate(template: string): Segment[] {
     if (start > index) segments.push({ text: template.slice(index, start) });
     const end = template.indexOf("}", start + 2);
     if (end === -1) throw new TemplateError(`Unclosed \${ at position ${start + 1}: close it with }`);
-    if (++expressions > MAX_EXPRESSIONS) throw new TemplateError(`A template may hold at most ${MAX_EXPRESSIONS} \${…} expressions`);
+    if (++expressions > MAX_EXPRESSIONS)
+      throw new TemplateError(`A template may hold at most ${MAX_EXPRESSIONS} \${…} expressions`);
     const expression = template.slice(start, end + 1);
     segments.push({ variable: classify(template.slice(start + 2, end), expression) });
     index = end + 1;
@@ -108,9 +123,16 @@ export function expandTemplate(template: string, values: TemplateValues): string
     }
     const { variable } = segment;
     const value =
-      variable.kind === "credential" ? values.credentials?.[variable.name] : variable.kind === "context" ? values.context?.[variable.name] : values.hub?.[variable.name];
+      variable.kind === "credential"
+        ? values.credentials?.[variable.name]
+        : variable.kind === "context"
+          ? values.context?.[variable.name]
+          : values.hub?.[variable.name];
     if (value === undefined) throw new MissingVariableError(variable);
-    if (FORBIDDEN_IN_VALUES.test(value)) throw new TemplateError(`The value of ${variable.expression} contains a line break or NUL and cannot be used`);
+    if (FORBIDDEN_IN_VALUES.test(value))
+      throw new TemplateError(
+        `The value of ${variable.expression} contains a line break or NUL and cannot be used`,
+      );
     out += value;
   }
   return out;

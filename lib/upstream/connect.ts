@@ -19,10 +19,20 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
   const client = new Client({ name: "mcphub", version: packageJson.version }, { capabilities: {} });
   const transport =
     upstream.type === "stdio"
-      ? new StdioClientTransport({ command: upstream.command, args: upstream.args, env: { ...getDefaultEnvironment(), ...upstream.env }, stderr: "pipe" })
+      ? new StdioClientTransport({
+          command: upstream.command,
+          args: upstream.args,
+          env: { ...getDefaultEnvironment(), ...upstream.env },
+          stderr: "pipe",
+        })
       : upstream.type === "sse"
-        ? new SSEClientTransport(new URL(upstream.url), { requestInit: { headers: upstream.headers }, eventSourceInit: { fetch: withHeaders(upstream.headers) } })
-        : new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers: upstream.headers } });
+        ? new SSEClientTransport(new URL(upstream.url), {
+            requestInit: { headers: upstream.headers },
+            eventSourceInit: { fetch: withHeaders(upstream.headers) },
+          })
+        : new StreamableHTTPClientTransport(new URL(upstream.url), {
+            requestInit: { headers: upstream.headers },
+          });
   if (transport instanceof StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => options.onStderr?.(chunk.toString("utf8")));
   }
@@ -31,11 +41,17 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
 }
 
 function withHeaders(headers: Record<string, string>) {
-  return (url: string | URL, init?: RequestInit) => fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } });
+  return (url: string | URL, init?: RequestInit) =>
+    fetch(url, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } });
 }
 
 /** Rejects after `ms` with a message naming what timed out, running `onTimeout` to clean up. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout?: () => unknown): Promise<T> {
+export async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout?: () => unknown,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

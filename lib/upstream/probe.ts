@@ -5,7 +5,9 @@ import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream, withTimeout } from "./connect";
 import { resolveUpstream } from "./resolve";
 
-export type ProbeResult = { ok: true; tools: ToolSnapshot[]; serverName?: string; ms: number } | { ok: false; error: string; ms: number };
+export type ProbeResult =
+  | { ok: true; tools: ToolSnapshot[]; serverName?: string; ms: number }
+  | { ok: false; error: string; ms: number };
 
 const MAX_PAGES = 50;
 
@@ -13,10 +15,20 @@ const MAX_PAGES = 50;
  * "Test connection": connects with a submitted configuration as the admin who asked, lists every
  * page of tools, and closes. Failures come back as a message for the form, never as a throw.
  */
-export async function probeServer(config: ServerConfig, admin: Pick<User, "id" | "email">, credentials: Record<string, string> = {}, timeoutMs = 10_000): Promise<ProbeResult> {
+export async function probeServer(
+  config: ServerConfig,
+  admin: Pick<User, "id" | "email">,
+  credentials: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<ProbeResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  if (config.type === "builtin") return { ok: false, error: "Built-in servers are served by the hub itself: there is nothing to connect to", ms: ms() };
+  if (config.type === "builtin")
+    return {
+      ok: false,
+      error: "Built-in servers are served by the hub itself: there is nothing to connect to",
+      ms: ms(),
+    };
   let stderr = "";
   try {
     const upstream = resolveUpstream(config, {
@@ -24,13 +36,22 @@ export async function probeServer(config: ServerConfig, admin: Pick<User, "id" |
       context: { MCPHUB_USER_ID: admin.id, MCPHUB_USER_EMAIL: admin.email, MCPHUB_REQUEST_ID: randomUUID() },
       hub: process.env,
     });
-    const client = await connectUpstream(upstream, { timeoutMs, onStderr: (chunk) => (stderr = (stderr + chunk).slice(-2_000)) });
+    const client = await connectUpstream(upstream, {
+      timeoutMs,
+      onStderr: (chunk) => (stderr = (stderr + chunk).slice(-2_000)),
+    });
     try {
       const tools: ToolSnapshot[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
         const result = await withTimeout(client.listTools(cursor ? { cursor } : {}), timeoutMs, "tools/list");
-        tools.push(...result.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })));
+        tools.push(
+          ...result.tools.map((t) => ({
+            name: t.name,
+            description: t.description,
+            inputSchema: t.inputSchema,
+          })),
+        );
         cursor = result.nextCursor;
         if (!cursor) break;
       }
@@ -39,23 +60,38 @@ export async function probeServer(config: ServerConfig, admin: Pick<User, "id" |
       await client.close().catch(() => {});
     }
   } catch (error) {
-    const message = error instanceof TemplateError ? `${error.message}: link it at /account/connections to test with your own value` : describeError(error);
-    return { ok: false, error: stderr.trim() ? `${message}\nstderr: ${stderr.trim().slice(-500)}` : message, ms: ms() };
+    const message =
+      error instanceof TemplateError
+        ? `${error.message}: link it at /account/connections to test with your own value`
+        : describeError(error);
+    return {
+      ok: false,
+      error: stderr.trim() ? `${message}\nstderr: ${stderr.trim().slice(-500)}` : message,
+      ms: ms(),
+    };
   }
 }
 
 /** Turns network and spawn errors (often nested as `cause`) into a sentence an admin can act on. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  for (let current: unknown = error; current instanceof Error; current = (current as Error & { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current instanceof Error;
+    current = (current as Error & { cause?: unknown }).cause
+  ) {
     const code = (current as NodeJS.ErrnoException).code;
     if (code === "ECONNREFUSED") return "Connection refused: is the server running at that address and port?";
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "The host name does not resolve: check the URL";
     if (code === "ECONNRESET") return "The server closed the connection while answering";
-    if (code === "ENOENT") return "The command was not found: check the command and that it is installed on the hub's machine";
+    if (code === "ENOENT")
+      return "The command was not found: check the command and that it is installed on the hub's machine";
     if (code === "EACCES") return "The command is not executable by the hub";
-    if (code?.startsWith("ERR_TLS") || code?.includes("CERT")) return `The TLS handshake failed (${code}): check the certificate`;
+    if (code?.startsWith("ERR_TLS") || code?.includes("CERT"))
+      return `The TLS handshake failed (${code}): check the certificate`;
   }
   const cause = (error as Error & { cause?: unknown }).cause;
-  return cause instanceof Error && cause.message !== error.message ? `${error.message}: ${cause.message}` : error.message;
+  return cause instanceof Error && cause.message !== error.message
+    ? `${error.message}: ${cause.message}`
+    : error.message;
 }

@@ -23,6 +23,8 @@ export function resolveUpstream(config: ServerConfig, values: TemplateValues): R
   return {
     type: config.type,
     url: expandTemplate(config.url, values),
-    headers: Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, expandTemplate(v, values)])),
+    headers: Object.fromEntries(
+      Object.entries(config.headers).map(([k, v]) => [k, expandTemplate(v, values)]),
+    ),
   };
 }
