@@ -4,7 +4,16 @@ import postgres from "postgres";
 import { migratePgliteDatabase, migratePostgresDatabase } from "@/lib/db/migrate";
 import { createScratchDatabase } from "../support/postgres";
 
-const expectedTables = ["api_keys", "hub_settings", "user_identities", "users"];
+const expectedTables = [
+  "api_keys",
+  "group_members",
+  "group_servers",
+  "groups",
+  "hub_settings",
+  "servers",
+  "user_identities",
+  "users",
+];
 
 test.describe("migrations on PGlite", () => {
   test("apply from empty, and a second run changes nothing", async () => {
