@@ -31,13 +31,31 @@ export default async function HomePage() {
       <section className="card">
         <h2 className="mb-3 font-medium">What to do next</h2>
         <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
-          <li>Join the groups whose tools you need, and switch them active.</li>
+          <li>
+            <Link href="/groups" className="font-medium text-brand-700 underline">
+              Join the groups
+            </Link>{" "}
+            whose tools you need, and switch them active.
+          </li>
           <li>Link the service accounts those tools use (GitHub, Notion, …).</li>
-          <li>Create an MCPHub key and paste the ready-made configuration into your MCP client.</li>
+          <li>
+            <Link href="/account/keys" className="font-medium text-brand-700 underline">
+              Create an MCPHub key
+            </Link>{" "}
+            and paste the ready-made configuration into your MCP client.
+          </li>
         </ol>
         {user.role === "admin" && (
           <p className="mt-4 text-sm text-slate-600">
-            As an admin, start by adding people on{" "}
+            As an admin, add the upstream MCP servers on{" "}
+            <Link href="/admin/servers" className="font-medium text-brand-700 underline">
+              Servers
+            </Link>
+            , bundle them for people on{" "}
+            <Link href="/admin/groups" className="font-medium text-brand-700 underline">
+              Groups
+            </Link>{" "}
+            and add people on{" "}
             <Link href="/admin/users" className="font-medium text-brand-700 underline">
               Users
             </Link>

@@ -1,11 +1,22 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/login/actions";
 import type { User } from "@/lib/db/schema";
+import { NavLink } from "./nav-link";
 
 type NavItem = { href: string; label: string };
 
-const portalNav: NavItem[] = [{ href: "/", label: "Home" }];
-const adminNav: NavItem[] = [{ href: "/admin/users", label: "Users" }];
+const portalNav: NavItem[] = [
+  { href: "/", label: "Home" },
+  { href: "/groups", label: "Groups" },
+  { href: "/tools", label: "Tools" },
+  { href: "/account/keys", label: "Keys" },
+  { href: "/account/connections", label: "Linked accounts" },
+];
+const adminNav: NavItem[] = [
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/servers", label: "Servers" },
+  { href: "/admin/groups", label: "Groups" },
+];
 
 /** The frame around every signed-in page: brand, navigation, the person and sign-out. */
 export function AppShell({ user, children }: { user: User; children: React.ReactNode }) {
@@ -18,19 +29,19 @@ export function AppShell({ user, children }: { user: User; children: React.React
           </Link>
           <nav aria-label="Main" className="flex flex-wrap gap-4 text-sm">
             {portalNav.map((item) => (
-              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-brand-700">
+              <NavLink key={item.href} href={item.href}>
                 {item.label}
-              </Link>
+              </NavLink>
             ))}
             {user.role === "admin" && (
-              <span className="flex gap-4 border-l border-slate-200 pl-4">
+              <span className="flex gap-4 sm:border-l sm:border-slate-200 sm:pl-4">
                 <span className="self-center text-xs uppercase tracking-wide text-slate-400 max-sm:hidden">
                   Admin
                 </span>
                 {adminNav.map((item) => (
-                  <Link key={item.href} href={item.href} className="text-slate-700 hover:text-brand-700">
+                  <NavLink key={item.href} href={item.href}>
                     {item.label}
-                  </Link>
+                  </NavLink>
                 ))}
               </span>
             )}

@@ -7,18 +7,18 @@ import { getSessionUser } from "./session";
 
 export type { FormState };
 
-type Action<A extends unknown[]> = (user: User, ...args: A) => Promise<FormState>;
+type Action<A extends unknown[], T> = (user: User, ...args: A) => Promise<FormState<T>>;
 
 /** Runs an action for a signed-in person (or only for admins), turning errors into form state. */
-function guarded<A extends unknown[]>(role: "user" | "admin", action: Action<A>) {
-  return async (...args: A): Promise<FormState> => {
+function guarded<A extends unknown[], T>(role: "user" | "admin", action: Action<A, T>) {
+  return async (...args: A): Promise<FormState<T>> => {
     const result = await run(args);
     // A refused form keeps what was typed in it.
     const formData = args.find((arg): arg is FormData => arg instanceof FormData);
     return result.status === "error" && formData ? { ...result, values: submittedValues(formData) } : result;
   };
 
-  async function run(args: A): Promise<FormState> {
+  async function run(args: A): Promise<FormState<T>> {
     const user = await getSessionUser();
     if (!user) return { status: "error", code: "unauthorized", message: "Your session ended: sign in again" };
     if (role === "admin" && user.role !== "admin") {
@@ -40,5 +40,5 @@ function guarded<A extends unknown[]>(role: "user" | "admin", action: Action<A>)
   }
 }
 
-export const userAction = <A extends unknown[]>(action: Action<A>) => guarded("user", action);
-export const adminAction = <A extends unknown[]>(action: Action<A>) => guarded("admin", action);
+export const userAction = <A extends unknown[], T = never>(action: Action<A, T>) => guarded("user", action);
+export const adminAction = <A extends unknown[], T = never>(action: Action<A, T>) => guarded("admin", action);

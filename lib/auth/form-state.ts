@@ -1,9 +1,12 @@
 import type { FieldErrors } from "@/lib/errors";
 
-/** What a form's server action answers; `useActionState` renders it. */
-export type FormState =
+/**
+ * What a form's server action answers; `useActionState` renders it. `data` carries what a form
+ * shows beyond a message, such as the tools a connection test listed or a key shown once.
+ */
+export type FormState<T = never> =
   | { status: "idle" }
-  | { status: "success"; message: string }
+  | { status: "success"; message: string; data?: T }
   | {
       status: "error";
       code: string;
@@ -11,6 +14,7 @@ export type FormState =
       fieldErrors?: FieldErrors;
       /** What the person typed, put back into the form (React empties a form after its action). */
       values?: Record<string, string>;
+      data?: T;
     };
 
 export const idleState: FormState = { status: "idle" };

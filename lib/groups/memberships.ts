@@ -1,9 +1,10 @@
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, asc, eq, inArray, or } from "drizzle-orm";
 import { getDb } from "@/lib/db";
-import { groupMembers, groups } from "@/lib/db/schema";
+import { type Group, groupMembers, groups, type User, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
-import { attachDetails, type GroupDetail } from "./queries";
+import { emailSchema } from "@/lib/users/schemas";
+import { addGroupMember, attachDetails, type GroupDetail, getGroupByName } from "./queries";
 
 export type MyGroup = GroupDetail & { member: boolean; active: boolean };
 
@@ -97,4 +98,80 @@ export async function getActiveGroupIds(userId: string): Promise<string[]> {
     .from(groupMembers)
     .where(and(eq(groupMembers.userId, userId), eq(groupMembers.active, true)));
   return rows.map((r) => r.groupId);
+}
+
+export type GroupMemberRow = {
+  userId: string;
+  email: string;
+  name: string | null;
+  active: boolean;
+  joinedAt: Date;
+};
+
+/** Admin: the members of one group, by email. */
+export async function listGroupMembers(groupName: string): Promise<GroupMemberRow[]> {
+  const group = await getGroupByName(groupName);
+  if (!group) throw new AppError("not_found", `No group named ${groupName}`);
+  const db = await getDb();
+  return db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      active: groupMembers.active,
+      joinedAt: groupMembers.joinedAt,
+    })
+    .from(groupMembers)
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(eq(groupMembers.groupId, group.id))
+    .orderBy(asc(users.email));
+}
+
+/** Admin: adds the person with this email to a group; an unknown email is a field error. */
+export async function addGroupMemberByEmail(
+  actor: Pick<User, "role">,
+  groupName: string,
+  email: unknown,
+): Promise<{ email: string }> {
+  // Checked before the lookup too, so nobody else can learn which emails have accounts.
+  if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can change groups");
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success)
+    throw new AppError("validation_failed", "Enter the email of a person on this hub", {
+      email: [parsed.error.issues[0]?.message ?? "Enter an email address"],
+    });
+  const db = await getDb();
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, parsed.data)).limit(1);
+  if (!user) {
+    throw new AppError(
+      "not_found",
+      `Nobody with the email ${parsed.data} has an account: add them on Users first`,
+      {
+        email: ["No account with this email: add the person on Users first"],
+      },
+    );
+  }
+  await addGroupMember(actor, groupName, user.id);
+  return { email: parsed.data };
+}
+
+export type UserMembership = { groupName: string; visibility: Group["visibility"]; active: boolean };
+
+/** Admin: every person's memberships, keyed by user id, for the users page. */
+export async function listMembershipsByUser(): Promise<Map<string, UserMembership[]>> {
+  const db = await getDb();
+  const rows = await db
+    .select({
+      userId: groupMembers.userId,
+      groupName: groups.name,
+      visibility: groups.visibility,
+      active: groupMembers.active,
+    })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .orderBy(asc(groups.name));
+  const byUser = new Map<string, UserMembership[]>();
+  for (const { userId, ...membership } of rows)
+    byUser.set(userId, [...(byUser.get(userId) ?? []), membership]);
+  return byUser;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
-import { type ApiKey, apiKeys } from "@/lib/db/schema";
+import { type ApiKey, apiKeys, type User } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
 import { isUuid } from "@/lib/users/queries";
 import { forgetKey } from "./cache";
@@ -81,4 +81,32 @@ export async function revokeKey(userId: string, keyId: string): Promise<void> {
     .returning({ hashedKey: apiKeys.hashedKey });
   if (!row) throw new AppError("not_found", "No such active key");
   forgetKey(row.hashedKey);
+}
+
+/** Admin: every user's keys that are not revoked, keyed by user id, newest first. */
+export async function listActiveKeysByUser(): Promise<Map<string, KeySummary[]>> {
+  const db = await getDb();
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(isNull(apiKeys.revokedAt))
+    .orderBy(desc(apiKeys.createdAt));
+  const byUser = new Map<string, KeySummary[]>();
+  for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), toSummary(row)]);
+  return byUser;
+}
+
+/** Admin: revokes anybody's key; it stops working at once on this instance. */
+export async function revokeKeyAsAdmin(actor: Pick<User, "role">, keyId: string): Promise<KeySummary> {
+  if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can revoke other people's keys");
+  if (!isUuid(keyId)) throw new AppError("not_found", "No such active key");
+  const db = await getDb();
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (!row) throw new AppError("not_found", "No such active key: it may be revoked already");
+  forgetKey(row.hashedKey);
+  return toSummary(row);
 }

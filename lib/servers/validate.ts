@@ -5,6 +5,7 @@ import {
   type TemplateVariable,
   templateVariables,
 } from "@/lib/templates/template";
+import { ISOLATION_BY_TYPE } from "./isolation";
 import type { Isolation, ParsedServerInput, RiskLevel, ServerConfig } from "./schemas";
 
 /** What a valid server configuration needs and what the admin should be told about it. */
@@ -101,14 +102,9 @@ export function validateServer(
   }
 
   const isolation = input.isolation ?? defaultIsolation(input, perUser);
-  const allowed: Record<ParsedServerInput["type"], Isolation[]> = {
-    stdio: ["none", "process"],
-    sse: ["none", "token"],
-    "streamable-http": ["none", "token"],
-    builtin: ["builtin"],
-  };
-  if (!allowed[input.type].includes(isolation)) {
-    errors.isolation = [`A ${input.type} server can use isolation ${allowed[input.type].join(" or ")}`];
+  const allowed = ISOLATION_BY_TYPE[input.type];
+  if (!allowed.includes(isolation)) {
+    errors.isolation = [`A ${input.type} server can use isolation ${allowed.join(" or ")}`];
   } else if (perUser && isolation === "none") {
     const pick = input.type === "stdio" ? "process" : "token";
     errors.isolation = [

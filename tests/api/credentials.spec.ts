@@ -81,7 +81,7 @@ test("hundreds of interleaved calls: Alice's reach the upstream with her token, 
 
 test("a person without the credential is told which one and where to link it", async ({ request }) => {
   const listed = await mcp(request, carol.key, "tools/list");
-  const tool = (listed.result?.tools as Array<{ name: string; description?: string }>).find(
+  const tool = ((listed.result?.tools ?? []) as Array<{ name: string; description?: string }>).find(
     (t) => t.name === `${tokenServer}-whoami`,
   );
   expect(tool?.description).toContain("Needs your SVC_TOKEN");

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Page, TestInfo } from "@playwright/test";
+import { expect, type Page, type TestInfo } from "@playwright/test";
 import { ARTIFACTS_DIR } from "./env";
 
 export const VIEWPORTS = {
@@ -22,4 +22,17 @@ export async function captureScreens(page: Page, testInfo: TestInfo, name: strin
     await testInfo.attach(`${name} (${label})`, { path: file, contentType: "image/png" });
   }
   if (original) await page.setViewportSize(original);
+}
+
+export const SCREENSHOT_DIR = path.join(ARTIFACTS_DIR, "screenshots");
+
+/** Saves a full-page screenshot as tests/.artifacts/screenshots/<name>.png. */
+export async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The page does not scroll sideways: wide content (tables, code) scrolls inside its own box. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${page.url()} is ${overflow}px wider than the window`).toBeLessThanOrEqual(0);
 }

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { adminAction } from "@/lib/auth/actions";
+import { revokeKeyAsAdmin } from "@/lib/keys/queries";
 import { createUser, deleteUser, updateUser } from "@/lib/users/queries";
 import { roleSchema } from "@/lib/users/schemas";
 
@@ -37,4 +38,9 @@ export const setDisabledAction = adminAction(async (_admin, userId: string, disa
 export const deleteUserAction = adminAction(async (admin, userId: string) => {
   await deleteUser(userId, admin.id);
   return done("User deleted, with their keys.");
+});
+
+export const revokeUserKeyAction = adminAction(async (admin, keyId: string) => {
+  const key = await revokeKeyAsAdmin(admin, keyId);
+  return done(`Revoked the key ${key.name}: clients using it are refused from now on.`);
 });

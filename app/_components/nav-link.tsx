@@ -1,0 +1,23 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+/** A navigation link that marks itself current on its page and the pages below it. */
+export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+  const pathname = usePathname();
+  const current = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+  return (
+    <Link
+      href={href}
+      aria-current={current ? "page" : undefined}
+      className={
+        current
+          ? "font-medium text-brand-700 underline decoration-2 underline-offset-8"
+          : "text-slate-700 hover:text-brand-700"
+      }
+    >
+      {children}
+    </Link>
+  );
+}

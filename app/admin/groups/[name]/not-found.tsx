@@ -1,0 +1,13 @@
+import Link from "next/link";
+
+export default function GroupNotFound() {
+  return (
+    <div className="card mx-auto max-w-lg text-center">
+      <h1 className="text-lg font-semibold">No such group</h1>
+      <p className="mt-2 text-sm text-slate-600">It may have been deleted or renamed.</p>
+      <Link href="/admin/groups" className="btn-primary mt-5">
+        Back to the groups
+      </Link>
+    </div>
+  );
+}
