@@ -4,7 +4,7 @@ import { apiKeys, type UserRole, users } from "@/lib/db/schema";
 import { cacheKey, readCachedKey } from "./cache";
 import { hashesEqual, hashKey, looksLikeKey } from "./format";
 
-export type KeyPrincipal = { userId: string; role: UserRole; keyId: string };
+export type KeyPrincipal = { userId: string; email: string; role: UserRole; keyId: string };
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWrites = new Map<string, number>();
@@ -25,6 +25,7 @@ export async function authenticateKey(key: string): Promise<KeyPrincipal | null>
         keyId: apiKeys.id,
         hashedKey: apiKeys.hashedKey,
         userId: users.id,
+        email: users.email,
         role: users.role,
         expiresAt: apiKeys.expiresAt,
       })
@@ -37,6 +38,7 @@ export async function authenticateKey(key: string): Promise<KeyPrincipal | null>
     entry = {
       keyId: row.keyId,
       userId: row.userId,
+      email: row.email,
       role: row.role,
       expiresAt: row.expiresAt,
       fetchedAt: now,
@@ -45,7 +47,7 @@ export async function authenticateKey(key: string): Promise<KeyPrincipal | null>
   }
   if (entry.expiresAt && entry.expiresAt.getTime() <= now) return null;
   void recordLastUsed(entry.keyId, now);
-  return { userId: entry.userId, role: entry.role, keyId: entry.keyId };
+  return { userId: entry.userId, email: entry.email, role: entry.role, keyId: entry.keyId };
 }
 
 /** Writes `last_used_at` at most once a minute per key, off the request's path. */

@@ -4,6 +4,7 @@ import type { UserRole } from "@/lib/db/schema";
 export type CachedKey = {
   keyId: string;
   userId: string;
+  email: string;
   role: UserRole;
   expiresAt: Date | null;
   fetchedAt: number;

@@ -102,6 +102,7 @@ test.describe("key cache", () => {
   const entry = (userId: string, fetchedAt: number) => ({
     keyId: "k",
     userId,
+    email: `${userId}@mcphub.test`,
     role: "user" as const,
     expiresAt: null,
     fetchedAt,
