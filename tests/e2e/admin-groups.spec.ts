@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { AdminGroupPage, AdminGroupsPage } from "../pages/group-pages";
-import { LoginPage } from "../pages/login-page";
+import { LoginPage } from "../pages/login";
 import { ServersPage } from "../pages/server-pages";
 import { createPerson, uniqueName } from "../support/people";
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { AdminGroupsPage } from "../pages/group-pages";
-import { LoginPage } from "../pages/login-page";
+import { LoginPage } from "../pages/login";
 import { EVERYTHING_SERVER, ServerPage, ServersPage } from "../pages/server-pages";
 import { uniqueName } from "../support/people";
 

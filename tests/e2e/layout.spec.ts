@@ -1,7 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { AdminGroupsPage, MyGroupsPage } from "../pages/group-pages";
 import { KeysPage } from "../pages/keys-page";
-import { LoginPage } from "../pages/login-page";
+import { LoginPage } from "../pages/login";
 import { ServerPage, ServersPage } from "../pages/server-pages";
 import { uniqueName } from "../support/people";
 import { expectNoSidewaysScroll, snap } from "../support/screenshots";

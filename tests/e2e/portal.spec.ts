@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { AdminGroupsPage, MyGroupsPage } from "../pages/group-pages";
 import { AdminUsersPage, KeysPage } from "../pages/keys-page";
-import { LoginPage } from "../pages/login-page";
+import { LoginPage } from "../pages/login";
 import { ServersPage } from "../pages/server-pages";
 import { HUB_URL } from "../support/env";
 import { createPerson, uniqueName, whoHasKey } from "../support/people";
@@ -26,7 +26,7 @@ test("an admin offers a server in a public group; a person joins it, creates a k
   const person = await createPerson(request, "joiner");
   const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
   const personPage = await context.newPage();
-  await new LoginPage(personPage).signIn(person.email, person.password);
+  await new LoginPage(personPage).signInAs(person);
 
   const groups = new MyGroupsPage(personPage);
   await groups.goto();
@@ -102,7 +102,7 @@ test("an admin offers a server in a public group; a person joins it, creates a k
 
 test("a person revokes their own key, and an expiry must lie in the future", async ({ page, request }) => {
   const person = await createPerson(request, "keyholder");
-  await new LoginPage(page).signIn(person.email, person.password);
+  await new LoginPage(page).signInAs(person);
   const keys = new KeysPage(page);
   await keys.goto();
 
@@ -133,7 +133,7 @@ test("a person sees restricted groups only once an admin adds them, and cannot l
 
   const context = await browser.newContext();
   const personPage = await context.newPage();
-  await new LoginPage(personPage).signIn(person.email, person.password);
+  await new LoginPage(personPage).signInAs(person);
   const groups = new MyGroupsPage(personPage);
   await groups.goto();
   await expect(groups.group(name)).toHaveCount(0);

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { ADMIN } from "../support/env";
 import { submitToServerAction } from "./server-action";
 
 /** /login: the password form and the buttons of the external sign-in providers. */
@@ -37,6 +38,10 @@ export class LoginPage {
     await this.goto(next);
     await this.signIn(user.email, user.password);
     await expect(this.page).not.toHaveURL(/\/login/);
+  }
+
+  async signInAsAdmin() {
+    await this.signInAs(ADMIN);
   }
 
   providerButton(name: string): Locator {
