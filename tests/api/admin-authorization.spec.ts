@@ -65,6 +65,7 @@ const ADMIN_PAGES: Record<string, AdminPage> = {
     adminSees: /Tools as last listed/,
   },
   "app/admin/groups/page.tsx": { url: "/admin/groups", adminSees: /Create a group/ },
+  "app/admin/settings/page.tsx": { url: "/admin/settings", adminSees: /Download mcp_settings.json/ },
   "app/admin/groups/[name]/page.tsx": {
     url: "/admin/groups/[name]",
     create: async (api) => `/admin/groups/${await createGroupByApi(api)}`,
@@ -349,6 +350,17 @@ const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
     adminRedirect: () => "/admin/servers",
   }),
 
+  "app/admin/settings/actions.ts#importSettingsAction": entry({
+    setup: async () => ({ name: unique("by-import") }),
+    page: () => "/admin/settings",
+    args: ({ name }) => [
+      { status: "idle" },
+      formData({
+        json: JSON.stringify({ mcpServers: { [name]: { command: "node", args: ["--version"] } } }),
+      }),
+    ],
+    tookEffect: async (api, { name }) => (await findServer(api, name)) !== undefined,
+  }),
   "app/admin/groups/actions.ts#createGroupAction": entry({
     setup: async (api) => ({ name: unique("by-action"), server: (await createServerByApi(api)).name }),
     page: () => "/admin/groups",
