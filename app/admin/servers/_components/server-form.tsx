@@ -355,7 +355,7 @@ export function ServerForm({ mode, initial }: Props) {
             max={600000}
             defaultValue={initial.listTimeoutMs}
             state={validationState}
-            placeholder="10000"
+            placeholder="the hub's default"
           />
         </div>
       </details>
