@@ -5,6 +5,7 @@ import { AppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
 import { getUserById } from "@/lib/users/queries";
+import { isJsonMediaType } from "./content-type";
 
 export type Caller = { user: User; keyId?: string };
 
@@ -43,7 +44,7 @@ export function handleApiError(error: unknown, request?: Request): NextResponse 
 /** Reads a JSON body of at most `maxBytes`; a bad body is a 400 that says what is wrong. */
 export async function readJsonBody(request: Request, maxBytes = 1_000_000): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().includes("application/json")) {
+  if (!isJsonMediaType(type)) {
     throw new AppError("bad_request", "Send the body as JSON with Content-Type: application/json");
   }
   const text = await request.text();

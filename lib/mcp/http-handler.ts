@@ -6,6 +6,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { getPublicUrl } from "@/lib/config/env";
+import { isJsonMediaType } from "@/lib/http/content-type";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
 import { buildHubServer, type McpPrincipal } from "./hub-server";
@@ -117,7 +118,7 @@ export async function handleMcpRequest(request: Request, groupName?: string): Pr
     if (Buffer.byteLength(text) > MAX_BODY_BYTES)
       return jsonRpcError(413, -32600, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
     const type = request.headers.get("content-type") ?? "";
-    if (!type.toLowerCase().startsWith("application/json"))
+    if (!isJsonMediaType(type))
       return jsonRpcError(415, -32600, "Send JSON-RPC with Content-Type: application/json");
     try {
       body = JSON.parse(text);
