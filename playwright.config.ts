@@ -48,6 +48,8 @@ export default defineConfig({
     { name: "unit", testDir: "tests/unit" },
     { name: "api", testDir: "tests/api" },
     { name: "e2e", testDir: "tests/e2e", use: { viewport: { width: 1280, height: 800 } } },
+    // Reads what the hub logged while every other project used it.
+    { name: "leaks", testDir: "tests/leaks", dependencies: ["unit", "api", "e2e"] },
   ],
   webServer: [
     {

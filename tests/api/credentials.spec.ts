@@ -26,8 +26,9 @@ const group = `creds-group-${suffix}`;
 let alice: KeyedUser;
 let bob: KeyedUser;
 let carol: KeyedUser;
-const aliceToken = `alice-${randomUUID()}`;
-const bobToken = `bob-${randomUUID()}`;
+// "secret-value-" marks every credential value, so the leak check (tests/leaks) can look for them in the hub's log.
+const aliceToken = `secret-value-alice-${randomUUID()}`;
+const bobToken = `secret-value-bob-${randomUUID()}`;
 
 test.describe.configure({ mode: "serial" });
 
@@ -108,7 +109,7 @@ test("an upstream that references no credential receives none, nor the MCP clien
 });
 
 test("replacing a credential takes effect on the next call", async ({ request }) => {
-  const replacement = `alice-new-${randomUUID()}`;
+  const replacement = `secret-value-alice-new-${randomUUID()}`;
   const saved = await request.put("/api/v1/me/credentials/SVC_TOKEN", {
     headers: bearer(alice.key),
     data: { value: replacement },

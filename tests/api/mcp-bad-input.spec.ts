@@ -69,7 +69,12 @@ test.describe("bodies the endpoint refuses", () => {
 
   test("a wrong Content-Type is 415 and a wrong Accept is 406", async () => {
     const { person } = await personWithEverything("typ");
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "application/json-seq"]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/jsonx",
+      "application/json-seq",
+    ]) {
       const answer = await mcpRaw("/api/mcp", initializeRequest(), {
         key: person.key,
         headers: { "Content-Type": type },
