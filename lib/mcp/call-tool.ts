@@ -8,6 +8,7 @@ import { withTimeout } from "@/lib/upstream/connect";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
 import { requestContext } from "@/lib/upstream/request-context";
+import { isSessionLost } from "@/lib/upstream/session-lost";
 import { recordCall } from "./call-log";
 import { buildToolCatalog, linkMessage } from "./catalog";
 import { getVisibleServers, type Scope } from "./visibility";
@@ -80,7 +81,7 @@ export async function callToolFor(
   }
   const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   try {
-    const result = await requestContext.run(who, async () => {
+    const callOnce = async () => {
       const connection = await getUpstreamPool().acquire(route.server, who);
       const call = connection.client.callTool(
         { name: route.upstreamName, arguments: args ?? {} },
@@ -91,8 +92,23 @@ export async function callToolFor(
           ...(options.onProgress && { onprogress: options.onProgress }),
         },
       );
-      // A backstop for transports that lose a response without closing (an SSE stream cut mid-event).
-      return withTimeout(call, timeout + 1_000, `${route.server.name}/${route.upstreamName}`);
+      try {
+        // A backstop for transports that lose a response without closing (an SSE stream cut mid-event).
+        return await withTimeout(call, timeout + 1_000, `${route.server.name}/${route.upstreamName}`);
+      } catch (error) {
+        if (isSessionLost(error)) await getUpstreamPool().discard(connection);
+        throw error;
+      }
+    };
+    const result = await requestContext.run(who, async () => {
+      try {
+        return await callOnce();
+      } catch (error) {
+        // The upstream forgot our session (it restarted): it refused the request before running it,
+        // so one retry on a fresh session is safe.
+        if (isSessionLost(error)) return callOnce();
+        throw error;
+      }
     });
     log(result.isError ? "tool_error" : "ok", null, result);
     return result as CallToolResult;

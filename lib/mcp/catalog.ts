@@ -17,6 +17,7 @@ import {
   type UpstreamConnection,
 } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
+import { isSessionLost } from "@/lib/upstream/session-lost";
 import { exposedToolName, serverPrefix } from "./names";
 import type { VisibleServer } from "./visibility";
 
@@ -90,6 +91,23 @@ export function listFromUpstream<K extends ListKind>(
   return guarded;
 }
 
+/** Lists from an upstream; one that forgot our session (it restarted) is asked once more on a new one. */
+async function listWithFreshSessionRetry<K extends ListKind>(
+  server: Server,
+  caller: UpstreamCaller,
+  kind: K,
+): Promise<Item[K][]> {
+  const pool = getUpstreamPool();
+  const connection = await pool.acquire(server, caller);
+  try {
+    return await listFromUpstream(connection, kind);
+  } catch (error) {
+    if (!isSessionLost(error)) throw error;
+    await pool.discard(connection);
+    return listFromUpstream(await pool.acquire(server, caller), kind);
+  }
+}
+
 export type Catalog<T> = { items: T[]; routes: Map<string, Route>; failed: string[] };
 
 /**
@@ -107,7 +125,6 @@ async function gather<K extends ListKind>(
     | { entry: VisibleServer; missing: MissingVariableError }
   >
 > {
-  const pool = getUpstreamPool();
   return Promise.all(
     visible.map(async (entry) => {
       // The list timeout bounds the connect too: an upstream that hangs while starting must not hold
@@ -115,7 +132,7 @@ async function gather<K extends ListKind>(
       const timeout = entry.server.config.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
       try {
         const items = await withTimeout(
-          pool.acquire(entry.server, caller).then((connection) => listFromUpstream(connection, kind)),
+          listWithFreshSessionRetry(entry.server, caller, kind),
           timeout,
           `${kind} list of ${entry.server.name}`,
         );

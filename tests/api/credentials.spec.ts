@@ -1,16 +1,16 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { HUB_PORT } from "../support/env";
+import { startFixture } from "../support/fixtures";
 import {
   createGroup,
-  createKeyedUser,
+  createPerson,
   createServer,
-  joinGroup,
-  type KeyedUser,
-  mcp,
-  startFixture,
-  toolText,
-} from "../support/mcp-world";
+  mcpRaw,
+  type Person,
+  rpc,
+  setGroupActive,
+} from "../support/mcp";
 import { bearer, expect, test } from "../support/session";
 
 /*
@@ -19,13 +19,11 @@ import { bearer, expect, test } from "../support/session";
  */
 
 let fixture: ChildProcess | undefined;
-const suffix = randomUUID().slice(0, 6);
-const tokenServer = `creds-${suffix}`;
-const plainServer = `plain-${suffix}`;
-const group = `creds-group-${suffix}`;
-let alice: KeyedUser;
-let bob: KeyedUser;
-let carol: KeyedUser;
+let tokenServer: string;
+let plainServer: string;
+let alice: Person;
+let bob: Person;
+let carol: Person;
 // "secret-value-" marks every credential value, so the leak check (tests/leaks) can look for them in the hub's log.
 const aliceToken = `secret-value-alice-${randomUUID()}`;
 const bobToken = `secret-value-bob-${randomUUID()}`;
@@ -35,18 +33,21 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(async ({ playwright }, workerInfo) => {
   const port = HUB_PORT + 50 + workerInfo.workerIndex;
   fixture = await startFixture("tests/fixtures/servers/header-echo.mjs", port);
-  const api = await playwright.request.newContext({ baseURL: `http://localhost:${HUB_PORT}` });
   const url = `http://127.0.0.1:${port}/mcp`;
-  await createServer(api, {
-    name: tokenServer,
+  tokenServer = await createServer("creds", {
     type: "streamable-http",
     url,
     headers: { Authorization: "Bearer ${USER_SVC_TOKEN}" },
   });
-  await createServer(api, { name: plainServer, type: "streamable-http", url, headers: {} });
-  await createGroup(api, { name: group, servers: [tokenServer, plainServer] });
-  [alice, bob, carol] = await Promise.all([createKeyedUser(api), createKeyedUser(api), createKeyedUser(api)]);
-  for (const person of [alice, bob, carol]) await joinGroup(api, person, group);
+  plainServer = await createServer("plain", { type: "streamable-http", url, headers: {} });
+  const group = await createGroup([tokenServer, plainServer]);
+  [alice, bob, carol] = await Promise.all([
+    createPerson("alice"),
+    createPerson("bob"),
+    createPerson("carol"),
+  ]);
+  for (const person of [alice, bob, carol]) await setGroupActive(person, group);
+  const api = await playwright.request.newContext({ baseURL: `http://localhost:${HUB_PORT}` });
   for (const [person, token] of [
     [alice, aliceToken],
     [bob, bobToken],
@@ -60,18 +61,29 @@ test.beforeAll(async ({ playwright }, workerInfo) => {
   await api.dispose();
 });
 
+/** One stateless request to /api/mcp as `person`; the JSON-RPC answer. */
+async function mcp(person: Person, method: string, params: Record<string, unknown> = {}) {
+  return (await mcpRaw("/api/mcp", rpc(method, params), { key: person.key })).message as {
+    result?: {
+      content?: Array<{ text?: string }>;
+      isError?: boolean;
+      tools?: Array<{ name: string; description?: string }>;
+    };
+  };
+}
+
+function toolText(answer: Awaited<ReturnType<typeof mcp>>): string {
+  return (answer.result?.content ?? []).map((c) => c.text ?? "").join("\n");
+}
+
 test.afterAll(() => {
   fixture?.kill();
 });
 
-test("hundreds of interleaved calls: Alice's reach the upstream with her token, Bob's with his", async ({
-  request,
-}) => {
+test("hundreds of interleaved calls: Alice's reach the upstream with her token, Bob's with his", async () => {
   const calls = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? alice : bob));
   const answers = await Promise.all(
-    calls.map((person) =>
-      mcp(request, person.key, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} }),
-    ),
+    calls.map((person) => mcp(person, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} })),
   );
   answers.forEach((answer, i) => {
     const seen = JSON.parse(toolText(answer)) as Record<string, string | null>;
@@ -80,13 +92,13 @@ test("hundreds of interleaved calls: Alice's reach the upstream with her token, 
   });
 });
 
-test("a person without the credential is told which one and where to link it", async ({ request }) => {
-  const listed = await mcp(request, carol.key, "tools/list");
+test("a person without the credential is told which one and where to link it", async () => {
+  const listed = await mcp(carol, "tools/list");
   const tool = ((listed.result?.tools ?? []) as Array<{ name: string; description?: string }>).find(
     (t) => t.name === `${tokenServer}-whoami`,
   );
   expect(tool?.description).toContain("Needs your SVC_TOKEN");
-  const answer = await mcp(request, carol.key, "tools/call", {
+  const answer = await mcp(carol, "tools/call", {
     name: `${tokenServer}-whoami`,
     arguments: {},
   });
@@ -95,10 +107,8 @@ test("a person without the credential is told which one and where to link it", a
   expect(toolText(answer)).not.toContain(aliceToken);
 });
 
-test("an upstream that references no credential receives none, nor the MCP client's headers", async ({
-  request,
-}) => {
-  const answer = await mcp(request, alice.key, "tools/call", {
+test("an upstream that references no credential receives none, nor the MCP client's headers", async () => {
+  const answer = await mcp(alice, "tools/call", {
     name: `${plainServer}-whoami`,
     arguments: {},
   });
@@ -115,7 +125,7 @@ test("replacing a credential takes effect on the next call", async ({ request })
     data: { value: replacement },
   });
   expect(saved.status()).toBe(200);
-  const answer = await mcp(request, alice.key, "tools/call", {
+  const answer = await mcp(alice, "tools/call", {
     name: `${tokenServer}-whoami`,
     arguments: {},
   });
@@ -170,7 +180,7 @@ test("the credentials list shows linked, hint and users, never a value; bad valu
       })
     ).status(),
   ).toBe(200);
-  const answer = await mcp(request, bob.key, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} });
+  const answer = await mcp(bob, "tools/call", { name: `${tokenServer}-whoami`, arguments: {} });
   expect(JSON.parse(toolText(answer)).authorization).toBe(`Bearer ${literal}`);
 });
 
