@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { HUB_PORT } from "../support/env";
-import { startFixture } from "../support/fixtures";
+import { startFixture, stopFixture } from "../support/fixtures";
 import {
   createGroup,
   createPerson,
@@ -76,9 +76,7 @@ function toolText(answer: Awaited<ReturnType<typeof mcp>>): string {
   return (answer.result?.content ?? []).map((c) => c.text ?? "").join("\n");
 }
 
-test.afterAll(() => {
-  fixture?.kill();
-});
+test.afterAll(() => stopFixture(fixture));
 
 test("hundreds of interleaved calls: Alice's reach the upstream with her token, Bob's with his", async () => {
   const calls = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? alice : bob));
