@@ -11,8 +11,8 @@ const startEverything = (port: number) =>
 let upstream: ChildProcess | undefined;
 test.afterEach(() => stopFixture(upstream));
 
-test("an upstream that restarts and forgets the hub's session is reconnected without failing the call", async ({}, workerInfo) => {
-  const port = HUB_PORT + 60 + workerInfo.workerIndex;
+test("an upstream that restarts and forgets the hub's session is reconnected without failing the call", async () => {
+  const port = HUB_PORT + 60 + test.info().workerIndex;
   upstream = await startEverything(port);
   const server = await createServer("restarting", {
     type: "streamable-http",
