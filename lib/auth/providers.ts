@@ -3,7 +3,7 @@ import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { z } from "zod";
-import { getEnv } from "@/lib/config/env";
+import { getEnv, getGithubUrls } from "@/lib/config/env";
 import { getUserByEmail } from "@/lib/users/queries";
 import { verifyPassword } from "./password";
 
@@ -39,7 +39,14 @@ export function getProviders(): Provider[] {
   const env = getEnv();
   const providers: Provider[] = [passwordProvider];
   if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) {
-    providers.push(GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
+    providers.push(
+      GitHub({
+        clientId: env.AUTH_GITHUB_ID,
+        clientSecret: env.AUTH_GITHUB_SECRET,
+        // GitHub Enterprise Server: sign-in goes to the same GitHub as "Connect GitHub".
+        ...(env.AUTH_GITHUB_URL && { enterprise: { baseUrl: getGithubUrls(env).web } }),
+      }),
+    );
   }
   if (env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_ID && env.AUTH_OIDC_SECRET) {
     providers.push({

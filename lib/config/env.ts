@@ -46,6 +46,13 @@ const envSchema = z.object({
   ),
   AUTH_GITHUB_ID: optionalText,
   AUTH_GITHUB_SECRET: optionalText,
+  // GitHub's web address for the OAuth flow (GitHub Enterprise Server: https://github.example.com).
+  AUTH_GITHUB_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
+    message: "must be an http(s) URL such as https://github.example.com",
+  }),
+  GITHUB_API_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
+    message: "must be an http(s) URL such as https://github.example.com/api/v3",
+  }),
   AUTH_OIDC_ISSUER: optionalText,
   AUTH_OIDC_ID: optionalText,
   AUTH_OIDC_SECRET: optionalText,
@@ -90,6 +97,13 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): HubEnv {
 /** True when no DATABASE_URL is set and the hub keeps its data in PGlite under MCPHUB_DATA_DIR. */
 export function isEmbedded(env: HubEnv = getEnv()): boolean {
   return env.DATABASE_URL === undefined;
+}
+
+/** GitHub's web base (OAuth pages) and REST API base: the public ones unless Enterprise Server is set. */
+export function getGithubUrls(env: HubEnv = getEnv()): { web: string; api: string } {
+  const web = (env.AUTH_GITHUB_URL ?? "https://github.com").replace(/\/+$/, "");
+  const api = env.GITHUB_API_URL ?? (env.AUTH_GITHUB_URL ? `${web}/api/v3` : "https://api.github.com");
+  return { web, api: api.replace(/\/+$/, "") };
 }
 
 /** The URL people reach the hub at, without a trailing slash. */

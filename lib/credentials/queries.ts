@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
-import { userCredentials } from "@/lib/db/schema";
+import { type UserCredential, userCredentials } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
 import { getVault } from "@/lib/vault";
 
@@ -26,17 +26,27 @@ function hintOf(value: string): string {
   return value.length >= 12 ? `…${value.slice(-4)}` : "…";
 }
 
-export type CredentialSummary = { name: string; hint: string; createdAt: Date; updatedAt: Date };
+export type CredentialSource = UserCredential["source"];
+export type CredentialSummary = {
+  name: string;
+  hint: string;
+  source: CredentialSource;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const summaryColumns = {
+  name: userCredentials.name,
+  hint: userCredentials.hint,
+  source: userCredentials.source,
+  createdAt: userCredentials.createdAt,
+  updatedAt: userCredentials.updatedAt,
+};
 
 export async function listCredentials(userId: string): Promise<CredentialSummary[]> {
   const db = await getDb();
   return db
-    .select({
-      name: userCredentials.name,
-      hint: userCredentials.hint,
-      createdAt: userCredentials.createdAt,
-      updatedAt: userCredentials.updatedAt,
-    })
+    .select(summaryColumns)
     .from(userCredentials)
     .where(eq(userCredentials.userId, userId))
     .orderBy(userCredentials.name);
@@ -59,6 +69,7 @@ export async function setCredential(
   userId: string,
   rawName: string,
   input: unknown,
+  source: CredentialSource = "manual",
 ): Promise<CredentialSummary> {
   const name = parseInput(credentialNameSchema, rawName);
   const { value } = parseInput(credentialValueSchema, input);
@@ -67,17 +78,12 @@ export async function setCredential(
   const now = new Date();
   const [row] = await db
     .insert(userCredentials)
-    .values({ userId, name, sealedValue: sealed, hint: hintOf(value) })
+    .values({ userId, name, sealedValue: sealed, hint: hintOf(value), source })
     .onConflictDoUpdate({
       target: [userCredentials.userId, userCredentials.name],
-      set: { sealedValue: sealed, hint: hintOf(value), updatedAt: now },
+      set: { sealedValue: sealed, hint: hintOf(value), source, updatedAt: now },
     })
-    .returning({
-      name: userCredentials.name,
-      hint: userCredentials.hint,
-      createdAt: userCredentials.createdAt,
-      updatedAt: userCredentials.updatedAt,
-    });
+    .returning(summaryColumns);
   if (!row) throw new AppError("internal", "The credential could not be saved");
   for (const listener of listeners) listener(userId, name);
   return row;

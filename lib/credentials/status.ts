@@ -2,12 +2,14 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { groupMembers, groupServers, servers } from "@/lib/db/schema";
 import { credentialsNeeded } from "@/lib/upstream/needs";
-import { listCredentials } from "./queries";
+import { GITHUB_CREDENTIAL, githubConnectConfigured } from "./github-connect";
+import { type CredentialSource, listCredentials } from "./queries";
 
 export type CredentialStatus = {
   name: string;
   linked: boolean;
   hint: string | null;
+  source: CredentialSource | null;
   updatedAt: Date | null;
   usedBy: string[];
 };
@@ -31,13 +33,15 @@ export async function listCredentialStatus(userId: string): Promise<CredentialSt
       usedBy.set(name, [...(usedBy.get(name) ?? []), server.name]);
   }
   const linked = new Map((await listCredentials(userId)).map((c) => [c.name, c]));
-  const names = [...new Set([...usedBy.keys(), ...linked.keys()])].sort();
+  const offered = githubConnectConfigured() ? [GITHUB_CREDENTIAL] : [];
+  const names = [...new Set([...usedBy.keys(), ...linked.keys(), ...offered])].sort();
   return names.map((name) => {
     const saved = linked.get(name);
     return {
       name,
       linked: Boolean(saved),
       hint: saved?.hint ?? null,
+      source: saved?.source ?? null,
       updatedAt: saved?.updatedAt ?? null,
       usedBy: (usedBy.get(name) ?? []).sort(),
     };

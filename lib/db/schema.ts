@@ -189,6 +189,8 @@ export type ToolCall = typeof toolCalls.$inferSelect;
  * A person's own secret for the upstreams that ask for it (`${USER_NAME}`), sealed by lib/vault
  * with the owner and name as associated data. Only the last four characters are kept readable.
  */
+export const credentialSource = pgEnum("credential_source", ["manual", "github-oauth"]);
+
 export const userCredentials = pgTable(
   "user_credentials",
   {
@@ -198,6 +200,8 @@ export const userCredentials = pgTable(
     name: text("name").notNull(),
     sealedValue: text("sealed_value").notNull(),
     hint: text("hint").notNull(),
+    /** How the value arrived: pasted by the person, or issued by GitHub's OAuth flow (revoked there on disconnect). */
+    source: credentialSource("source").notNull().default("manual"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

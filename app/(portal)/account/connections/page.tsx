@@ -2,8 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireUser } from "@/lib/auth/session";
+import {
+  GITHUB_CONNECT_MESSAGES,
+  GITHUB_CREDENTIAL,
+  type GithubConnectFailure,
+  githubConnectConfigured,
+} from "@/lib/credentials/github-connect";
 import { listCredentialStatus } from "@/lib/credentials/status";
 import { CredentialForm } from "./_components/credential-form";
+import { GithubConnect } from "./_components/github-connect";
 
 export const metadata: Metadata = { title: "Linked accounts" };
 
@@ -17,15 +24,40 @@ const LABELS: Record<string, string> = {
   JIRA_API_TOKEN: "Jira API token",
 };
 
-export default async function ConnectionsPage() {
+/** The outcome of a GitHub connect round trip, from the callback's redirect (known codes only). */
+function githubOutcome(query: Record<string, string | string[] | undefined>) {
+  if (query.github === "connected")
+    return { ok: true, text: "GitHub connected: your GitHub tools now run with your own account." };
+  const failure = query.github_error;
+  if (typeof failure === "string" && Object.hasOwn(GITHUB_CONNECT_MESSAGES, failure))
+    return { ok: false, text: GITHUB_CONNECT_MESSAGES[failure as GithubConnectFailure] };
+  return null;
+}
+
+export default async function ConnectionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   const credentials = await listCredentialStatus(user.id);
+  const outcome = githubOutcome(await searchParams);
+  const githubConfigured = githubConnectConfigured();
   return (
     <>
       <PageHeader
         title="Linked accounts"
         description="The tokens your groups' servers use on your behalf. Saved values are encrypted and never shown again; only their last characters are."
       />
+      {outcome && (
+        <p
+          role={outcome.ok ? "status" : "alert"}
+          data-testid="github-outcome"
+          className={`mb-4 rounded px-3 py-2 text-sm ${outcome.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}
+        >
+          {outcome.text}
+        </p>
+      )}
       {credentials.length === 0 ? (
         <div className="card text-sm text-slate-700">
           None of your groups&rsquo; servers needs a token from you.{" "}
@@ -53,7 +85,8 @@ export default async function ConnectionsPage() {
                     className="rounded bg-green-50 px-2 py-0.5 text-xs text-green-800"
                     data-testid="credential-status"
                   >
-                    Linked {credential.hint} ·{" "}
+                    Linked {credential.hint}
+                    {credential.source === "github-oauth" && " through GitHub"} ·{" "}
                     {credential.updatedAt && dateFormat.format(credential.updatedAt)}
                   </span>
                 ) : (
@@ -65,6 +98,9 @@ export default async function ConnectionsPage() {
                   </span>
                 )}
               </div>
+              {githubConfigured && credential.name === GITHUB_CREDENTIAL && (
+                <GithubConnect linked={credential.linked} viaOauth={credential.source === "github-oauth"} />
+              )}
               <CredentialForm name={credential.name} linked={credential.linked} />
             </li>
           ))}
