@@ -21,6 +21,7 @@ import { bearer, expect, test } from "../support/session";
 let fixture: ChildProcess | undefined;
 let tokenServer: string;
 let plainServer: string;
+let contextServer: string;
 let alice: Person;
 let bob: Person;
 let carol: Person;
@@ -40,7 +41,13 @@ test.beforeAll(async ({ playwright }, workerInfo) => {
     headers: { Authorization: "Bearer ${USER_SVC_TOKEN}" },
   });
   plainServer = await createServer("plain", { type: "streamable-http", url, headers: {} });
-  const group = await createGroup([tokenServer, plainServer]);
+  contextServer = await createServer("context", {
+    type: "streamable-http",
+    url,
+    headers: { Authorization: "Bearer ${USER_SVC_TOKEN}" },
+    contextHeaders: true,
+  });
+  const group = await createGroup([tokenServer, plainServer, contextServer]);
   [alice, bob, carol] = await Promise.all([
     createPerson("alice"),
     createPerson("bob"),
@@ -116,6 +123,43 @@ test("an upstream that references no credential receives none, nor the MCP clien
   expect(JSON.stringify(seen)).not.toContain(alice.key);
 });
 
+test("with context headers on, the upstream learns who called and which request, and nothing more", async () => {
+  const answers = await Promise.all(
+    [alice, alice].map((person) =>
+      mcp(person, "tools/call", { name: `${contextServer}-whoami`, arguments: {} }),
+    ),
+  );
+  const seen = answers.map((answer) => JSON.parse(toolText(answer)) as Record<string, string | null>);
+  for (const headers of seen) {
+    expect(headers["x-mcphub-user-id"]).toBe(alice.id);
+    expect(headers["x-mcphub-request-id"]).toMatch(/^[\w-]{8,}$/);
+    expect(headers.authorization).toBe(`Bearer ${aliceToken}`);
+    expect(headers.cookie).toBeNull();
+  }
+  // One request id per MCP request, so the upstream's logs can be matched to the hub's audit trail.
+  expect(seen[0]?.["x-mcphub-request-id"]).not.toBe(seen[1]?.["x-mcphub-request-id"]);
+});
+
+test("a caller cannot borrow another person's credential through arguments, _meta or headers", async () => {
+  const bobId = bob.id;
+  const answer = (
+    await mcpRaw(
+      "/api/mcp",
+      rpc("tools/call", {
+        name: `${contextServer}-whoami`,
+        arguments: { userId: bobId, user: bob.email, MCPHUB_USER_ID: bobId, token: "${USER_SVC_TOKEN}" },
+        _meta: { "X-MCPHub-User-Id": bobId, userId: bobId },
+      }),
+      { key: alice.key, headers: { "X-MCPHub-User-Id": bobId, "X-MCPHub-Request-Id": "forged-request" } },
+    )
+  ).message as Parameters<typeof toolText>[0];
+  const seen = JSON.parse(toolText(answer)) as Record<string, string | null>;
+  expect(seen.authorization).toBe(`Bearer ${aliceToken}`);
+  expect(seen["x-mcphub-user-id"]).not.toBe(bobId);
+  expect(seen["x-mcphub-request-id"]).not.toBe("forged-request");
+  expect(JSON.stringify(answer)).not.toContain(bobToken);
+});
+
 test("replacing a credential takes effect on the next call", async ({ request }) => {
   const replacement = `secret-value-alice-new-${randomUUID()}`;
   const saved = await request.put("/api/v1/me/credentials/SVC_TOKEN", {
@@ -145,7 +189,7 @@ test("the credentials list shows linked, hint and users, never a value; bad valu
   expect(entries.find((e) => e.name === "SVC_TOKEN")).toMatchObject({
     linked: true,
     hint: `…${bobToken.slice(-4)}`,
-    usedBy: [tokenServer],
+    usedBy: [contextServer, tokenServer].sort(),
   });
   const carolList = (await (
     await request.get("/api/v1/me/credentials", { headers: bearer(carol.key) })
