@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
 import {
   type CallToolResult,
+  type InputRequiredResult,
+  inputRequired,
   ProtocolError,
   ProtocolErrorCode,
   type Tool,
+  UrlElicitationRequiredError,
 } from "@modelcontextprotocol/server";
 import { withTimeout } from "@/lib/upstream/connect";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
@@ -10,7 +14,7 @@ import { describeError } from "@/lib/upstream/probe";
 import { requestContext } from "@/lib/upstream/request-context";
 import { isSessionLost } from "@/lib/upstream/session-lost";
 import { recordCall } from "./call-log";
-import { buildToolCatalog, linkMessage } from "./catalog";
+import { buildToolCatalog, linkMessage, linkUrl } from "./catalog";
 import { getVisibleServers, type Scope } from "./visibility";
 
 /** Who is calling, and through which key (null: from the portal's "try a tool" form). */
@@ -21,6 +25,12 @@ export type CallOptions = {
   signal?: AbortSignal;
   /** Set when the client asked for progress; upstream progress is passed on through it. */
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /**
+   * How to send a person to link a missing credential, when their client can open a URL for them:
+   * the -32042 error of 2025-11-25, or an `input_required` result of 2026-07-28. Unset: a tool
+   * error whose text names the page.
+   */
+  linkBy?: "url-elicitation-error" | "input-required";
 };
 
 /** The tools one person sees through one scope, with their exposed names. */
@@ -48,8 +58,22 @@ export async function callToolFor(
   scope: Scope,
   name: string,
   args: Record<string, unknown> | undefined,
+  options: CallOptions & { linkBy?: undefined },
+): Promise<CallToolResult>;
+export async function callToolFor(
+  principal: McpPrincipal,
+  scope: Scope,
+  name: string,
+  args: Record<string, unknown> | undefined,
   options: CallOptions,
-): Promise<CallToolResult> {
+): Promise<CallToolResult | InputRequiredResult>;
+export async function callToolFor(
+  principal: McpPrincipal,
+  scope: Scope,
+  name: string,
+  args: Record<string, unknown> | undefined,
+  options: CallOptions,
+): Promise<CallToolResult | InputRequiredResult> {
   const startedAt = new Date();
   const started = performance.now();
   const who = callerOf(principal, options.requestId);
@@ -74,10 +98,15 @@ export async function callToolFor(
     });
   if (route.missingCredential) {
     log("error", "credential_missing");
-    return {
-      isError: true,
-      content: [{ type: "text", text: `${route.server.name}: ${linkMessage(route.missingCredential)}` }],
-    };
+    const message = `${route.server.name}: ${linkMessage(route.missingCredential)}`;
+    const url = linkUrl(route.missingCredential);
+    if (options.linkBy === "url-elicitation-error")
+      throw new UrlElicitationRequiredError([{ mode: "url", elicitationId: randomUUID(), url, message }], message);
+    if (options.linkBy === "input-required")
+      return inputRequired({
+        inputRequests: { [`link_${route.missingCredential}`]: inputRequired.elicitUrl({ url, message }) },
+      });
+    return { isError: true, content: [{ type: "text", text: message }] };
   }
   const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   try {

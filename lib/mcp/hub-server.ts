@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   type AuthInfo,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
+  PROTOCOL_VERSION_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
   Server,
@@ -60,6 +63,7 @@ export function buildHubServer(
       // JSON-RPC id is the client's choice and repeats across connections.
       requestId: randomUUID(),
       signal: ctx.mcpReq.signal,
+      linkBy: linkingMode(server, ctx.mcpReq),
       ...(progressToken !== undefined && {
         onProgress: (progress) =>
           void ctx.mcpReq
@@ -130,6 +134,24 @@ export function buildHubServer(
     };
   }
   return server;
+}
+
+/**
+ * Whether this client can open a URL for the person (URL-mode elicitation), and in which revision's
+ * form. A 2026-07-28 request declares its capabilities in its own `_meta`; a retry that carries
+ * input responses has been to the page already, so it gets the plain message if still unlinked.
+ */
+function linkingMode(
+  server: Server,
+  request: { envelope?: object; inputResponses?: Record<string, unknown> },
+): "url-elicitation-error" | "input-required" | undefined {
+  const envelope = request.envelope as Record<string, unknown> | undefined;
+  if (envelope?.[PROTOCOL_VERSION_META_KEY] !== undefined) {
+    if (request.inputResponses) return undefined;
+    const capabilities = envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+    return capabilities?.elicitation?.url ? "input-required" : undefined;
+  }
+  return server.getClientCapabilities()?.elicitation?.url ? "url-elicitation-error" : undefined;
 }
 
 /** The principal that authenticated one HTTP request (set by http-handler.ts in `authInfo.extra`). */

@@ -1,12 +1,16 @@
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { HUB_PORT } from "../support/env";
+import { HUB_PORT, HUB_URL } from "../support/env";
 import { startFixture, stopFixture } from "../support/fixtures";
 import {
   createGroup,
   createPerson,
   createServer,
+  inSession,
+  MODERN_VERSION,
   mcpRaw,
+  modernMeta,
+  openSession,
   type Person,
   rpc,
   setGroupActive,
@@ -110,6 +114,72 @@ test("a person without the credential is told which one and where to link it", a
   expect(answer.result?.isError).toBe(true);
   expect(toolText(answer)).toMatch(/SVC_TOKEN.*\/account\/connections/);
   expect(toolText(answer)).not.toContain(aliceToken);
+});
+
+test("a client that can open URLs is sent to the linking page: -32042 in 2025-11-25, input_required in 2026-07-28", async () => {
+  const linkPage = `${HUB_URL}/account/connections`;
+  const call = rpc("tools/call", { name: `${tokenServer}-whoami`, arguments: {} });
+
+  await test.step("2025-11-25 session whose client declared URL elicitation", async () => {
+    const sessionId = await openSession("/api/mcp", carol.key, { elicitation: { url: {} } });
+    const answer = (await inSession("/api/mcp", carol.key, sessionId, call)).message;
+    expect(answer.error?.code).toBe(-32042);
+    const [elicitation] = answer.error?.data?.elicitations ?? [];
+    expect(elicitation).toMatchObject({ mode: "url", url: linkPage });
+    expect(elicitation.message).toContain("SVC_TOKEN");
+    expect(elicitation.elicitationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  await test.step("2025-11-25 session without it: the plain tool error", async () => {
+    const sessionId = await openSession("/api/mcp", carol.key);
+    const answer = (await inSession("/api/mcp", carol.key, sessionId, call)).message;
+    expect(answer.result?.isError).toBe(true);
+    expect(answer.result?.content?.[0]?.text).toContain(linkPage);
+  });
+
+  const modernCall = (capabilities: object, extra: Record<string, unknown> = {}) =>
+    mcpRaw(
+      "/api/mcp",
+      rpc("tools/call", {
+        name: `${tokenServer}-whoami`,
+        arguments: {},
+        ...extra,
+        _meta: modernMeta(capabilities),
+      }),
+      {
+        key: carol.key,
+        headers: {
+          "Mcp-Protocol-Version": MODERN_VERSION,
+          "Mcp-Method": "tools/call",
+          "Mcp-Name": `${tokenServer}-whoami`,
+        },
+      },
+    );
+
+  await test.step("2026-07-28 request whose client declared URL elicitation", async () => {
+    const answer = (await modernCall({ elicitation: { url: {} } })).message;
+    expect(answer.result?.resultType).toBe("input_required");
+    const request = answer.result?.inputRequests?.link_SVC_TOKEN;
+    expect(request?.method).toBe("elicitation/create");
+    expect(request?.params).toMatchObject({ mode: "url", url: linkPage });
+    expect(request?.params?.message).toContain("SVC_TOKEN");
+  });
+
+  await test.step("2026-07-28 retry after the page, still unlinked: the plain tool error, not another round", async () => {
+    const answer = (
+      await modernCall(
+        { elicitation: { url: {} } },
+        { inputResponses: { link_SVC_TOKEN: { action: "accept" } } },
+      )
+    ).message;
+    expect(answer.result?.isError).toBe(true);
+    expect(answer.result?.content?.[0]?.text).toContain(linkPage);
+  });
+
+  await test.step("2026-07-28 request without it: the plain tool error", async () => {
+    const answer = (await modernCall({})).message;
+    expect(answer.result?.isError).toBe(true);
+  });
 });
 
 test("an upstream that references no credential receives none, nor the MCP client's headers", async () => {

@@ -140,7 +140,9 @@ test("a declined, forged or replayed GitHub round trip saves nothing and says wh
     await test.step("Cancel on GitHub", async () => {
       await card.getByRole("button", { name: /Connect GitHub/ }).click();
       await page.getByRole("link", { name: "Cancel" }).click();
-      await expect(page.getByTestId("github-outcome")).toContainText("the authorization was declined on GitHub");
+      await expect(page.getByTestId("github-outcome")).toContainText(
+        "the authorization was declined on GitHub",
+      );
       await expect(card.getByTestId("credential-status")).toHaveText("Missing");
     });
 

@@ -171,17 +171,17 @@ export function rpc(method: string, params?: Record<string, unknown>) {
   return { jsonrpc: "2.0", id: nextId++, method, ...(params && { params }) };
 }
 
-export function initializeRequest(protocolVersion = LATEST_LEGACY_VERSION) {
+export function initializeRequest(protocolVersion = LATEST_LEGACY_VERSION, capabilities: object = {}) {
   return rpc("initialize", {
     protocolVersion,
-    capabilities: {},
+    capabilities,
     clientInfo: { name: "mcphub-tests", version: "1.0.0" },
   });
 }
 
 /** Opens a 2025-11-25 session with raw requests (initialize + initialized) and returns its id. */
-export async function openSession(path: string, key: string): Promise<string> {
-  const answer = await mcpRaw(path, initializeRequest(), { key });
+export async function openSession(path: string, key: string, capabilities: object = {}): Promise<string> {
+  const answer = await mcpRaw(path, initializeRequest(LATEST_LEGACY_VERSION, capabilities), { key });
   const sessionId = answer.headers.get("mcp-session-id");
   if (answer.status !== 200 || !sessionId)
     throw new Error(`initialize answered ${answer.status} without a session: ${answer.text}`);
@@ -204,11 +204,11 @@ export function inSession(path: string, key: string, sessionId: string, body: un
 }
 
 /** The per-request `_meta` a 2026-07-28 client sends with every request. */
-export function modernMeta() {
+export function modernMeta(capabilities: object = {}) {
   return {
     "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
     "io.modelcontextprotocol/clientInfo": { name: "mcphub-tests", version: "1.0.0" },
-    "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientCapabilities": capabilities,
   };
 }
 
