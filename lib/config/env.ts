@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Thrown when the hub's configuration cannot work; the message names the variable and the fix. */
@@ -16,6 +17,19 @@ const base64Key = optionalText.refine(
     message: "must be 32 bytes, base64-encoded (generate one with `openssl rand -base64 32`)",
   },
 );
+
+/** Why one MCPHUB_OUTBOUND_ALLOW entry is unusable (a host name, an address, or a CIDR range), or null. */
+export function allowlistEntryProblem(entry: string): string | null {
+  const [address, bits, extra] = entry.trim().split("/");
+  if (!address) return "has an empty entry";
+  const family = isIP(address);
+  if (bits === undefined)
+    return family || /^[a-z0-9.-]+$/i.test(address) ? null : `"${entry}" is not a host name or address`;
+  const max = family === 4 ? 32 : 128;
+  if (!family || extra !== undefined || !/^\d+$/.test(bits) || Number(bits) > max)
+    return `"${entry}" is not a CIDR range such as 169.254.169.254/32`;
+  return null;
+}
 
 const envSchema = z.object({
   DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
@@ -57,6 +71,17 @@ const envSchema = z.object({
   AUTH_OIDC_ID: optionalText,
   AUTH_OIDC_SECRET: optionalText,
   AUTH_OIDC_NAME: optionalText,
+  // Exceptions to the refusal of cloud metadata and link-local addresses for upstream servers.
+  MCPHUB_OUTBOUND_ALLOW: optionalText.superRefine((value, ctx) => {
+    for (const entry of value?.split(",") ?? []) {
+      const problem = allowlistEntryProblem(entry);
+      if (problem)
+        ctx.addIssue({
+          code: "custom",
+          message: `${problem} (comma-separated host names, addresses or CIDR ranges)`,
+        });
+    }
+  }),
   PORT: optionalText.transform((value) => value ?? "3000"),
 });
 

@@ -101,7 +101,10 @@ export async function callToolFor(
     const message = `${route.server.name}: ${linkMessage(route.missingCredential)}`;
     const url = linkUrl(route.missingCredential);
     if (options.linkBy === "url-elicitation-error")
-      throw new UrlElicitationRequiredError([{ mode: "url", elicitationId: randomUUID(), url, message }], message);
+      throw new UrlElicitationRequiredError(
+        [{ mode: "url", elicitationId: randomUUID(), url, message }],
+        message,
+      );
     if (options.linkBy === "input-required")
       return inputRequired({
         inputRequests: { [`link_${route.missingCredential}`]: inputRequired.elicitUrl({ url, message }) },

@@ -5,6 +5,7 @@ import {
   type TemplateVariable,
   templateVariables,
 } from "@/lib/templates/template";
+import { hostRefusal } from "@/lib/upstream/outbound";
 import { ISOLATION_BY_TYPE } from "./isolation";
 import type { Isolation, ParsedServerInput, RiskLevel, ServerConfig } from "./schemas";
 
@@ -19,6 +20,12 @@ export type ValidatedServer = {
   hubVariables: string[];
   warnings: string[];
 };
+
+/** True when a template stands anywhere in the URL's authority (scheme://HERE/path). */
+function hostIsTemplated(url: string): boolean {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? url;
+  return authority.includes("${");
+}
 
 /** The places templates may appear, with the field path an error should name. */
 function templatedFields(input: ParsedServerInput): Array<[field: string, value: string]> {
@@ -79,6 +86,9 @@ export function validateServer(
       errors.url = ["The URL must start with http:// or https://"];
     if (url && (url.username || url.password))
       errors.url = ["Put credentials in a header template, not in the URL"];
+    // A host written out is checked now; a templated one, and every name, again when connecting.
+    const refused = url && !errors.url && !hostIsTemplated(input.url) ? hostRefusal(url.hostname) : null;
+    if (refused) errors.url = [refused];
   }
 
   const credentials = [...new Set(variables.filter((v) => v.kind === "credential").map((v) => v.name))];

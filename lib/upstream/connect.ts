@@ -1,6 +1,8 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { fetch as undiciFetch } from "undici";
 import packageJson from "@/package.json";
+import { assertUrlAllowed, outboundDispatcher } from "./outbound";
 import { requestContext } from "./request-context";
 import type { ResolvedUpstream } from "./resolve";
 
@@ -45,10 +47,13 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
 /**
  * The fetch every HTTP upstream request goes through: the server's configured headers (already
  * expanded for this connection's owner) and, when enabled, the context of the request being served.
- * Nothing from the MCP client's own request is ever forwarded. Redirects are not followed.
+ * Nothing from the MCP client's own request is ever forwarded. Redirects are not followed (a
+ * redirect to a refused address cannot sneak past the checks), addresses written in the URL are
+ * checked on every request, and host names when they resolve (lib/upstream/outbound.ts).
  */
 function upstreamFetch(headers: Record<string, string>, contextHeaders = false) {
-  return (url: string | URL, init?: RequestInit) => {
+  return async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    assertUrlAllowed(new URL(url));
     const merged = new Headers(init?.headers);
     for (const [name, value] of Object.entries(headers)) merged.set(name, value);
     const context = contextHeaders ? requestContext.getStore() : undefined;
@@ -56,7 +61,13 @@ function upstreamFetch(headers: Record<string, string>, contextHeaders = false) 
       merged.set("X-MCPHub-User-Id", context.userId);
       merged.set("X-MCPHub-Request-Id", context.requestId);
     }
-    return fetch(url, { ...init, headers: merged, redirect: "manual" });
+    const response = await undiciFetch(url, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      headers: [...merged],
+      redirect: "manual",
+      dispatcher: outboundDispatcher(),
+    });
+    return response as unknown as Response;
   };
 }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { getCredentialValues } from "@/lib/credentials/queries";
 import type { ToolSnapshot, User } from "@/lib/db/schema";
 import type { ServerConfig } from "@/lib/servers/schemas";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream, withTimeout } from "./connect";
+import { credentialsNeeded } from "./needs";
 import { resolveUpstream } from "./resolve";
 
 export type ProbeResult =
@@ -18,7 +20,7 @@ const MAX_PAGES = 50;
 export async function probeServer(
   config: ServerConfig,
   admin: Pick<User, "id" | "email">,
-  credentials: Record<string, string> = {},
+  credentials?: Record<string, string>,
   timeoutMs = 10_000,
 ): Promise<ProbeResult> {
   const started = performance.now();
@@ -32,7 +34,8 @@ export async function probeServer(
   let stderr = "";
   try {
     const upstream = resolveUpstream(config, {
-      credentials,
+      // The admin tests with their own linked values, like any person would call.
+      credentials: credentials ?? (await getCredentialValues(admin.id, credentialsNeeded(config))),
       context: { MCPHUB_USER_ID: admin.id, MCPHUB_USER_EMAIL: admin.email, MCPHUB_REQUEST_ID: randomUUID() },
       hub: process.env,
     });
@@ -87,6 +90,14 @@ export function describeError(error: unknown): string {
     // SDK errors carry numeric codes (HTTP status, JSON-RPC), and the SSE transport keeps only the
     // text of the network error ("fetch failed: getaddrinfo ENOTFOUND …"): read codes from both.
     const own = (current as { code?: unknown }).code;
+    // The outbound guard's own sentence already names the address and the fix.
+    if (own === "EOUTBOUND_REFUSED") return `Refused: ${current.message}`;
+    // The SSE transport keeps only the text of the error it saw.
+    const refusedText =
+      /\S+ (?:is a refused address|is a cloud metadata host|resolves to ).*MCPHUB_OUTBOUND_ALLOW\)/.exec(
+        current.message,
+      );
+    if (refusedText) return `Refused: ${refusedText[0]}`;
     const candidates = [
       ...(typeof own === "string" ? [own] : []),
       ...[...current.message.matchAll(NETWORK_CODE_IN_TEXT)].map((m) => m[1]),

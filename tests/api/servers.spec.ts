@@ -188,6 +188,26 @@ test.describe("test connection", () => {
     expect(tested.body.ms).toEqual(expect.any(Number));
   });
 
+  test("a person's value that points the URL at the metadata service is refused when connecting", async ({
+    request,
+  }) => {
+    for (const target of ["169.254.169.254", "metadata.google.internal", "[fe80::1]"]) {
+      const saved = await api(request, "PUT", "/api/v1/me/credentials/TARGET_HOST", {
+        body: { value: target },
+      });
+      expectStatus(saved, 200);
+      for (const type of ["streamable-http", "sse"] as const) {
+        const tested = await api(request, "POST", "/api/v1/servers/test", {
+          body: remoteServer(unique("ssrf"), { type, url: "http://${USER_TARGET_HOST}/latest/meta-data" }),
+        });
+        expectStatus(tested, 200);
+        expect(tested.body.ok, `${type} ${target}`).toBe(false);
+        expect(tested.body.error).toMatch(/^Refused: .*MCPHUB_OUTBOUND_ALLOW/);
+      }
+    }
+    expectStatus(await api(request, "DELETE", "/api/v1/me/credentials/TARGET_HOST"), 204);
+  });
+
   test("a refused port over SSE answers ok:false with the same clear error", async ({ request }) => {
     const tested = await api(request, "POST", "/api/v1/servers/test", {
       body: remoteServer(unique("refused"), { type: "sse", url: "http://127.0.0.1:3798/sse" }),
@@ -281,6 +301,36 @@ test.describe("validation errors answer 422 with the field", () => {
       remoteServer("v", { url: "https://me:secret@example.com/mcp" }),
       "url",
       "Put credentials in a header template, not in the URL",
+    ],
+    [
+      "cloud metadata address",
+      remoteServer("v", { url: "http://169.254.169.254/latest/meta-data" }),
+      "url",
+      /169\.254\.169\.254 is a refused address.*MCPHUB_OUTBOUND_ALLOW/,
+    ],
+    [
+      "metadata address written as one number",
+      remoteServer("v", { url: "http://2852039166/latest/meta-data" }),
+      "url",
+      /169\.254\.169\.254 is a refused address/,
+    ],
+    [
+      "metadata address inside an IPv4-mapped IPv6 address",
+      remoteServer("v", { url: "http://[::ffff:169.254.169.254]/mcp" }),
+      "url",
+      /is a refused address/,
+    ],
+    [
+      "link-local IPv6 address",
+      remoteServer("v", { type: "sse", url: "http://[fe80::1]:8080/sse" }),
+      "url",
+      /is a refused address/,
+    ],
+    [
+      "cloud metadata host name",
+      remoteServer("v", { url: "http://metadata.google.internal/computeMetadata/v1/" }),
+      "url",
+      /metadata\.google\.internal is a cloud metadata host/,
     ],
     [
       "header name with illegal characters",
