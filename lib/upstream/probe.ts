@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { ToolSnapshot, User } from "@/lib/db/schema";
 import type { ServerConfig } from "@/lib/servers/schemas";
 import { TemplateError } from "@/lib/templates/template";
@@ -30,10 +33,19 @@ export async function probeServer(
       ms: ms(),
     };
   let stderr = "";
+  let scratchHome: string | undefined;
   try {
     const upstream = resolveUpstream(config, {
       credentials,
-      context: { MCPHUB_USER_ID: admin.id, MCPHUB_USER_EMAIL: admin.email, MCPHUB_REQUEST_ID: randomUUID() },
+      context: {
+        MCPHUB_USER_ID: admin.id,
+        MCPHUB_USER_EMAIL: admin.email,
+        MCPHUB_REQUEST_ID: randomUUID(),
+        // A test run gets a scratch folder, removed afterwards; people get theirs from lib/processes.
+        ...(JSON.stringify(config).includes("${MCPHUB_USER_HOME}") && {
+          MCPHUB_USER_HOME: (scratchHome = mkdtempSync(path.join(tmpdir(), "mcphub-probe-"))),
+        }),
+      },
       hub: process.env,
     });
     const client = await connectUpstream(upstream, {
@@ -69,6 +81,8 @@ export async function probeServer(
       error: stderr.trim() ? `${message}\nstderr: ${stderr.trim().slice(-500)}` : message,
       ms: ms(),
     };
+  } finally {
+    if (scratchHome) rmSync(scratchHome, { recursive: true, force: true });
   }
 }
 
