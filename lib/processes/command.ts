@@ -87,7 +87,15 @@ export function buildSandboxCommand(
   }
 
   if (env.cgroups && spec.cgroupDirs.length > 0) {
-    argv = ["/bin/sh", "-c", ENTER_CGROUPS_SCRIPT, "mcphub-enter-cgroups", String(spec.cgroupDirs.length), ...spec.cgroupDirs, ...argv];
+    argv = [
+      "/bin/sh",
+      "-c",
+      ENTER_CGROUPS_SCRIPT,
+      "mcphub-enter-cgroups",
+      String(spec.cgroupDirs.length),
+      ...spec.cgroupDirs,
+      ...argv,
+    ];
   }
 
   const [file, ...args] = argv;

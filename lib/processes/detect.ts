@@ -174,7 +174,8 @@ export function getSandbox(settings: ProcessSettings): SandboxEnvironment {
   if (!holder.__mcphubSandbox) {
     const env = detectSandbox(settings);
     for (const layer of env.layers) {
-      if (layer.active) logger.info({ layer: layer.name, detail: layer.detail }, "isolated processes: sandbox layer active");
+      if (layer.active)
+        logger.info({ layer: layer.name, detail: layer.detail }, "isolated processes: sandbox layer active");
       else
         logger.warn(
           { layer: layer.name, detail: layer.detail },

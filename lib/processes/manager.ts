@@ -87,9 +87,16 @@ export class ProcessManager {
       await this.stopOtherVersions(owner);
       await this.makeRoom(process);
       const root = this.sandbox.root && Boolean(this.sandbox.setpriv);
-      const uid = root ? uidFor(this.settings.homesDir, this.settings.firstUid, owner.userId) : (globalThis.process.getuid?.() ?? 0);
+      const uid = root
+        ? uidFor(this.settings.homesDir, this.settings.firstUid, owner.userId)
+        : (globalThis.process.getuid?.() ?? 0);
       const gid = root ? uid : (globalThis.process.getgid?.() ?? 0);
-      const home = ensureHome(this.settings.homesDir, owner.userId, owner.serverId, root ? { uid, gid } : undefined);
+      const home = ensureHome(
+        this.settings.homesDir,
+        owner.userId,
+        owner.serverId,
+        root ? { uid, gid } : undefined,
+      );
       const resolved = launcher(home);
       const launch: Omit<LaunchSpec, "cgroupDirs"> = {
         ...resolved,
@@ -117,7 +124,11 @@ export class ProcessManager {
 
   private onExit = (process: ManagedProcess, expected: boolean) => {
     if (expected) {
-      if (this.slots.get(process.key) === process && process.state !== "starting" && process.state !== "crashed")
+      if (
+        this.slots.get(process.key) === process &&
+        process.state !== "starting" &&
+        process.state !== "crashed"
+      )
         this.slots.delete(process.key);
       return;
     }
@@ -157,7 +168,9 @@ export class ProcessManager {
   }
 
   private live(filter: (p: ManagedProcess) => boolean = () => true) {
-    return [...this.slots.values()].filter((p) => (p.state === "running" || p.state === "starting") && filter(p));
+    return [...this.slots.values()].filter(
+      (p) => (p.state === "running" || p.state === "starting") && filter(p),
+    );
   }
 
   /** Stops least recently used idle processes until the person and the hub are under their caps. */
@@ -207,7 +220,7 @@ export class ProcessManager {
 
   list(): ProcessInfo[] {
     return [...this.slots.values()]
-      .map((p) => describe(p))
+      .map((p) => toInfo(p))
       .sort((a, b) => a.server.localeCompare(b.server) || a.userEmail.localeCompare(b.userEmail));
   }
 
@@ -216,7 +229,7 @@ export class ProcessManager {
   }
 
   describe(process: ManagedProcess): ProcessInfo {
-    return describe(process);
+    return toInfo(process);
   }
 
   /** Stops a process for good (until the person's next call starts a new one). */
@@ -258,7 +271,7 @@ export class ProcessManager {
   }
 }
 
-function describe(p: ManagedProcess): ProcessInfo {
+function toInfo(p: ManagedProcess): ProcessInfo {
   return {
     id: p.id,
     userId: p.owner.userId,

@@ -24,7 +24,8 @@ export class RingBuffer {
   /** The kept text: at most maxLines lines and maxBytes bytes. */
   text(): string {
     let all = this.chunks.join("");
-    if (Buffer.byteLength(all) > this.maxBytes) all = Buffer.from(all).subarray(-this.maxBytes).toString("utf8");
+    if (Buffer.byteLength(all) > this.maxBytes)
+      all = Buffer.from(all).subarray(-this.maxBytes).toString("utf8");
     const lines = all.split("\n");
     return lines.length > this.maxLines + 1 ? lines.slice(-(this.maxLines + 1)).join("\n") : all;
   }

@@ -1,5 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { type JSONRPCMessage, ReadBuffer, serializeMessage, type Transport } from "@modelcontextprotocol/client";
+import {
+  type JSONRPCMessage,
+  ReadBuffer,
+  serializeMessage,
+  type Transport,
+} from "@modelcontextprotocol/client";
 
 /**
  * An MCP client transport over a child the process manager already started: newline-delimited

@@ -33,7 +33,10 @@ export async function probeServer(
       ms: ms(),
     };
   let stderr = "";
-  let scratchHome: string | undefined;
+  // A test run gets a scratch folder for ${MCPHUB_USER_HOME}, removed afterwards.
+  const scratchHome = JSON.stringify(config).includes("${MCPHUB_USER_HOME}")
+    ? mkdtempSync(path.join(tmpdir(), "mcphub-probe-"))
+    : undefined;
   try {
     const upstream = resolveUpstream(config, {
       credentials,
@@ -41,10 +44,7 @@ export async function probeServer(
         MCPHUB_USER_ID: admin.id,
         MCPHUB_USER_EMAIL: admin.email,
         MCPHUB_REQUEST_ID: randomUUID(),
-        // A test run gets a scratch folder, removed afterwards; people get theirs from lib/processes.
-        ...(JSON.stringify(config).includes("${MCPHUB_USER_HOME}") && {
-          MCPHUB_USER_HOME: (scratchHome = mkdtempSync(path.join(tmpdir(), "mcphub-probe-"))),
-        }),
+        ...(scratchHome && { MCPHUB_USER_HOME: scratchHome }),
       },
       hub: process.env,
     });
