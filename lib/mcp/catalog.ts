@@ -7,6 +7,7 @@ import type {
 import { getPublicUrl } from "@/lib/config/env";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
+import { isIsolatedProcess } from "@/lib/processes/isolated";
 import { recordServerStatus } from "@/lib/servers/queries";
 import { MissingVariableError } from "@/lib/templates/template";
 import { withTimeout } from "@/lib/upstream/connect";
@@ -159,9 +160,12 @@ export async function buildToolCatalog(
   const routes = new Map<string, Route>();
   const failed: string[] = [];
   for (const result of results) {
-    if ("error" in result) {
+    const unavailable = "error" in result;
+    if (unavailable) {
       failed.push(result.entry.server.name);
-      continue;
+      // A person's isolated process that crashed (or cannot start) keeps routing its last known
+      // tools, unlisted, so a call answers why and when it restarts rather than "Unknown tool".
+      if (!isIsolatedProcess(result.entry.server)) continue;
     }
     const { server, tools: chosen } = result.entry;
     const prefix = serverPrefix(server);
@@ -184,6 +188,7 @@ export async function buildToolCatalog(
         upstreamName: tool.name,
         ...(missing && { missingCredential: missing }),
       });
+      if (unavailable) continue;
       items.push({
         ...tool,
         name: exposed,

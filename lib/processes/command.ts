@@ -59,7 +59,11 @@ export function buildSandboxCommand(
   if (env.bwrap) {
     const binds: string[] = [];
     for (const dir of SYSTEM_READ_ONLY) binds.push("--ro-bind-try", dir, dir);
-    binds.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+    binds.push("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp");
+    // bwrap makes missing parents of a bind 0700 (root's): make them traversable, or the dropped
+    // uid could not reach node_modules or its own folder. They are empty folders in the namespace.
+    for (const dir of parentsToCreate([...spec.readOnly, spec.home]))
+      binds.push("--perms", "0755", "--dir", dir);
     for (const dir of spec.readOnly) binds.push("--ro-bind-try", dir, dir);
     binds.push("--bind", spec.home, spec.home, "--chdir", spec.home);
     argv = [
@@ -100,4 +104,19 @@ export function buildSandboxCommand(
 
   const [file, ...args] = argv;
   return { file: file ?? spec.command, args, cwd: spec.home };
+}
+
+/** The ancestors of bound paths that are not inside a system bind or /tmp, shallowest first. */
+export function parentsToCreate(paths: string[]): string[] {
+  const covered = [...SYSTEM_READ_ONLY, "/proc", "/dev"];
+  const parents = new Set<string>();
+  for (const target of paths) {
+    const parts = target.split("/").filter(Boolean);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const dir = `/${parts.slice(0, depth).join("/")}`;
+      if (covered.some((c) => dir === c || dir.startsWith(`${c}/`))) break;
+      if (dir !== "/tmp") parents.add(dir);
+    }
+  }
+  return [...parents].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
 }

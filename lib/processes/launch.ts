@@ -35,7 +35,7 @@ export function absolutize(value: string, hubDir = process.cwd()): string {
   const candidate = path.resolve(hubDir, value);
   if (!candidate.startsWith(`${hubDir}${path.sep}`)) return value;
   try {
-    return statSync(candidate).isFile() ? candidate : value;
+    return statSync(/*turbopackIgnore: true*/ candidate).isFile() ? candidate : value;
   } catch {
     return value;
   }
@@ -55,7 +55,7 @@ export function readOnlyPaths(
 ): string[] {
   const paths = new Set<string>();
   const modules = path.join(hubDir, "node_modules");
-  if (existsSync(modules)) paths.add(modules);
+  if (existsSync(/*turbopackIgnore: true*/ modules)) paths.add(modules);
   const nodePrefix = path.dirname(path.dirname(process.execPath));
   if (!SYSTEM_READ_ONLY.some((dir) => under(process.execPath, dir))) paths.add(nodePrefix);
   for (const extra of settings.readOnlyPaths) paths.add(extra);
@@ -63,7 +63,7 @@ export function readOnlyPaths(
     if (!path.isAbsolute(value) || under(value, settings.homesDir) || under(value, modules)) continue;
     if (SYSTEM_READ_ONLY.some((dir) => under(value, dir))) continue;
     try {
-      if (statSync(value).isFile()) paths.add(value);
+      if (statSync(/*turbopackIgnore: true*/ value).isFile()) paths.add(value);
     } catch {
       // not a file on this machine
     }
