@@ -33,7 +33,10 @@ const summary = (values: number[]) =>
 async function api(method: string, route: string, body?: unknown, key = ADMIN_KEY) {
   const response = await fetch(`${URL_BASE}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body !== undefined && { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body !== undefined && { "Content-Type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -56,7 +59,13 @@ async function startHub(dataDir: string): Promise<ChildProcess> {
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${URL_BASE}/api/health`).then((r) => r.ok, () => false)) return hub;
+    if (
+      await fetch(`${URL_BASE}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return hub;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   hub.kill("SIGKILL");
@@ -64,7 +73,10 @@ async function startHub(dataDir: string): Promise<ChildProcess> {
 }
 
 async function person(index: number, group: string) {
-  const user = await api("POST", "/api/v1/users", { email: `bench-${index}-${Date.now()}@mcphub.test`, role: "user" });
+  const user = await api("POST", "/api/v1/users", {
+    email: `bench-${index}-${Date.now()}@mcphub.test`,
+    role: "user",
+  });
   const key = (await api("POST", `/api/v1/users/${user.id}/keys`, { name: "bench" })).key as string;
   await api("PUT", `/api/v1/me/groups/${group}`, { active: true }, key);
   const client = new Client({ name: "bench", version: "1.0.0" });
@@ -88,7 +100,13 @@ async function main() {
     const health = await (await fetch(`${URL_BASE}/api/health`)).json();
     console.log(`sandbox layers: ${JSON.stringify(health.sandbox)}`);
     const server = `bench-everything`;
-    await api("POST", "/api/v1/servers", { name: server, type: "stdio", command: "node", args: EVERYTHING, isolation: "process" });
+    await api("POST", "/api/v1/servers", {
+      name: server,
+      type: "stdio",
+      command: "node",
+      args: EVERYTHING,
+      isolation: "process",
+    });
     const group = "bench";
     await api("POST", "/api/v1/groups", { name: group, servers: [server], visibility: "public" });
     const tool = `${server}-echo`;
@@ -130,7 +148,9 @@ async function main() {
       warm.push(performance.now() - started);
     }
     const directClient = new Client({ name: "bench-direct", version: "1.0.0" });
-    await directClient.connect(new StdioClientTransport({ command: "node", args: EVERYTHING, stderr: "ignore" }));
+    await directClient.connect(
+      new StdioClientTransport({ command: "node", args: EVERYTHING, stderr: "ignore" }),
+    );
     const directWarm: number[] = [];
     for (let i = 0; i < 300; i++) {
       const started = performance.now();
@@ -154,7 +174,9 @@ async function main() {
 
     // 3. Memory of an idle process.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const listed = (await api("GET", "/api/worker/processes")).processes as Array<{ memoryBytes: number | null }>;
+    const listed = (await api("GET", "/api/worker/processes")).processes as Array<{
+      memoryBytes: number | null;
+    }>;
     const memory = listed.map((p) => p.memoryBytes ?? 0).filter((m) => m > 0);
     console.log(
       `idle process memory (RSS of its tree, sandbox included): ${summary(memory.map((m) => m / 1024 / 1024)).replaceAll(" ms", " MB")}`,
@@ -193,7 +215,10 @@ async function main() {
     const wall = performance.now() - wallStarted;
     polling = false;
     await poller;
-    const all = (await api("GET", "/api/worker/processes")).processes as Array<{ memoryBytes: number | null; state: string }>;
+    const all = (await api("GET", "/api/worker/processes")).processes as Array<{
+      memoryBytes: number | null;
+      state: string;
+    }>;
     const running = all.filter((p) => p.state === "running");
     const totalMb = running.reduce((sum, p) => sum + (p.memoryBytes ?? 0), 0) / 1024 / 1024;
     console.log(
@@ -201,7 +226,9 @@ async function main() {
     );
     console.log(`  call latency: ${summary(callTimes)}`);
     console.log(`  /api/health meanwhile: ${summary(healthTimes)}`);
-    console.log(`  processes running: ${running.length}, total RSS ${totalMb.toFixed(0)} MB (${(totalMb / running.length).toFixed(0)} MB each)`);
+    console.log(
+      `  processes running: ${running.length}, total RSS ${totalMb.toFixed(0)} MB (${(totalMb / running.length).toFixed(0)} MB each)`,
+    );
     for (const who of crowd) await who.client.close().catch(() => {});
     if (failures > 0) process.exitCode = 1;
   } finally {
