@@ -35,7 +35,7 @@ export const ENTER_CGROUPS_SCRIPT =
  */
 export function buildSandboxCommand(
   spec: LaunchSpec,
-  env: Pick<SandboxEnvironment, "root" | "bwrap" | "setpriv" | "prlimit" | "cgroups">,
+  env: Pick<SandboxEnvironment, "root" | "bwrap" | "setpriv" | "prlimit" | "nice" | "cgroups">,
   settings: Pick<ProcessSettings, "maxFiles" | "maxTasks" | "memoryMb">,
 ): { file: string; args: string[]; cwd: string } {
   let argv = [spec.command, ...spec.args];
@@ -86,6 +86,8 @@ export function buildSandboxCommand(
       ...(ownUid ? [`--nproc=${settings.maxTasks}`] : []),
       ...(env.cgroups ? [] : [`--as=${addressSpaceMb(settings) * 1024 * 1024}`]),
       "--",
+      // A lower CPU priority: a burst of starting servers must not starve the hub's own requests.
+      ...(env.nice ? [env.nice, "-n", "10"] : []),
       ...argv,
     ];
   }

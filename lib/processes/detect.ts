@@ -18,6 +18,8 @@ export type SandboxEnvironment = {
   bwrap?: string;
   setpriv?: string;
   prlimit?: string;
+  /** coreutils' nice: processes run at a lower priority than the hub itself. */
+  nice?: string;
   /** cgroup v1 folders (the hub's own) under which each process gets a child, when writable. */
   cgroups?: { memory: string; pids: string };
 };
@@ -147,6 +149,7 @@ export function detectSandbox(settings: ProcessSettings): SandboxEnvironment {
   }
 
   const prlimit = findExecutable("prlimit");
+  env.nice = findExecutable("nice");
   if (prlimit) {
     env.prlimit = prlimit;
     env.layers.push({
@@ -154,7 +157,7 @@ export function detectSandbox(settings: ProcessSettings): SandboxEnvironment {
       active: true,
       detail: `prlimit: ${settings.maxFiles} open files, ${settings.maxTasks} processes per uid${
         env.cgroups ? "" : `, ${addressSpaceMb(settings)} MB address space`
-      }`,
+      }${env.nice ? "; nice 10 (the hub keeps priority)" : ""}`,
     });
   } else {
     env.layers.push({ name: "limits", active: false, detail: "prlimit (util-linux) is not installed" });

@@ -47,6 +47,8 @@ export class ProcessBusyError extends Error {
 export class ProcessManager {
   private readonly slots = new Map<string, ManagedProcess>();
   private readonly reaper: NodeJS.Timeout;
+  private starting = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     readonly settings: ProcessSettings,
@@ -106,7 +108,9 @@ export class ProcessManager {
         gid,
         readOnly: readOnlyPaths(resolved, this.settings),
       };
-      const client = await process.start(launch, this.sandbox, this.settings, timeoutMs);
+      const client = await this.throttled(() =>
+        process.start(launch, this.sandbox, this.settings, timeoutMs),
+      );
       logger.info(
         { processId: process.id, server: owner.serverName, userId: owner.userId, pid: process.pid },
         "isolated process started",
@@ -155,6 +159,22 @@ export class ProcessManager {
     process.state = "crashed";
     process.ready = null;
     this.slots.set(process.key, process);
+  }
+
+  /**
+   * At most settings.maxStarting processes start at once; the others wait their turn before their
+   * initialize timeout begins. A burst of first calls then costs queueing, not timeouts.
+   */
+  private async throttled<T>(start: () => Promise<T>): Promise<T> {
+    if (this.starting < this.settings.maxStarting) this.starting++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await start();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.starting--;
+    }
   }
 
   /** A new configuration version replaces the old one's processes for this person. */
@@ -250,7 +270,7 @@ export class ProcessManager {
     process.ready = (async () => {
       try {
         await this.makeRoom(process);
-        return await process.start(launch, this.sandbox, this.settings, timeoutMs);
+        return await this.throttled(() => process.start(launch, this.sandbox, this.settings, timeoutMs));
       } catch (error) {
         if (!(error instanceof ProcessBusyError)) this.recordCrash(process);
         throw error;

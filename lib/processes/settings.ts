@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -26,6 +27,8 @@ export type ProcessSettings = {
   homesDir: string;
   /** First uid/gid handed to people when the hub runs as root. */
   firstUid: number;
+  /** Processes starting at once; more wait their turn (a burst of first calls must not starve the hub). */
+  maxStarting: number;
 };
 
 const int = (name: string, fallback: number, min: number, max: number) =>
@@ -45,6 +48,12 @@ const schema = z.object({
   MCPHUB_PROCESS_MAX_FILES: int("MCPHUB_PROCESS_MAX_FILES", 1_024, 64, 1_048_576),
   MCPHUB_SANDBOX: z.enum(["auto", "off"], { error: "MCPHUB_SANDBOX must be auto or off" }).default("auto"),
   MCPHUB_SANDBOX_READONLY_PATHS: z.string().default(""),
+  MCPHUB_PROCESS_START_CONCURRENCY: int(
+    "MCPHUB_PROCESS_START_CONCURRENCY",
+    Math.max(2, availableParallelism()),
+    1,
+    1_000,
+  ),
   MCPHUB_SANDBOX_FIRST_UID: int("MCPHUB_SANDBOX_FIRST_UID", 200_000, 1_000, 2_000_000_000),
 });
 
@@ -69,5 +78,6 @@ export function readProcessSettings(env: NodeJS.ProcessEnv = process.env): Proce
     readOnlyPaths,
     homesDir: path.resolve(env.MCPHUB_DATA_DIR || "./data", "homes"),
     firstUid: values.MCPHUB_SANDBOX_FIRST_UID,
+    maxStarting: values.MCPHUB_PROCESS_START_CONCURRENCY,
   };
 }

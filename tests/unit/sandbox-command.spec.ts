@@ -116,12 +116,22 @@ test("cgroup layer: a fixed sh script enters the cgroups, the command stays posi
   ]);
 });
 
-test("every layer: sh(cgroups) → prlimit → bwrap → setpriv → the command", () => {
-  const built = buildSandboxCommand(spec, { root: true, ...tools, cgroups }, limits);
+test("every layer: sh(cgroups) → prlimit → nice → bwrap → setpriv → the command", () => {
+  const built = buildSandboxCommand(spec, { root: true, ...tools, nice: "/usr/bin/nice", cgroups }, limits);
   const argv = [built.file, ...built.args];
-  const order = ["/bin/sh", "/usr/bin/prlimit", "/usr/bin/bwrap", "/usr/bin/setpriv", "node"].map((x) =>
-    argv.indexOf(x),
-  );
+  expect(argv.slice(argv.indexOf("/usr/bin/nice"), argv.indexOf("/usr/bin/nice") + 3)).toEqual([
+    "/usr/bin/nice",
+    "-n",
+    "10",
+  ]);
+  const order = [
+    "/bin/sh",
+    "/usr/bin/prlimit",
+    "/usr/bin/nice",
+    "/usr/bin/bwrap",
+    "/usr/bin/setpriv",
+    "node",
+  ].map((x) => argv.indexOf(x));
   expect(order.every((position, i) => position >= 0 && (i === 0 || position > (order[i - 1] ?? 0)))).toBe(
     true,
   );
