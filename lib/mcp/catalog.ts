@@ -78,6 +78,7 @@ export function listFromUpstream<K extends ListKind>(
   connection.lists.set(kind, guarded);
   guarded.then(
     (items) => {
+      if (kind === "tools") lastListedTools.set(connection.server.id, items as Tool[]);
       if (kind === "tools")
         void recordServerStatus(connection.server.id, {
           tools: (items as Tool[]).map((t) => ({
@@ -172,7 +173,12 @@ export async function buildToolCatalog(
     // Without the person's credential the upstream cannot be reached: list the tools it had when
     // last listed, marked as needing the link, so people learn what to do instead of seeing nothing.
     const missing = "missing" in result ? result.missing.variable.name : undefined;
-    const tools: Tool[] = "items" in result ? result.items : snapshotTools(server);
+    const tools: Tool[] =
+      "items" in result
+        ? result.items
+        : unavailable && !server.tools
+          ? (lastListedTools.get(server.id) ?? [])
+          : snapshotTools(server);
     for (const tool of tools) {
       if (chosen && !chosen.has(tool.name)) continue;
       const exposed = exposedToolName(prefix, tool.name);
@@ -198,6 +204,13 @@ export async function buildToolCatalog(
   }
   return { items, routes, failed };
 }
+
+/**
+ * The tools each server listed last in this hub process: the routing fallback for an isolated
+ * process that is down before its snapshot reached the database (the snapshot is written off the
+ * request path, and the visible servers are cached for a second).
+ */
+const lastListedTools = new Map<string, Tool[]>();
 
 function snapshotTools(server: Server): Tool[] {
   return (server.tools ?? []).map((t) => ({
