@@ -1,5 +1,6 @@
 import type { Client } from "@modelcontextprotocol/client";
 import { logger } from "@/lib/logger";
+import { sweepStaleCgroups } from "./cgroup";
 import type { LaunchSpec } from "./command";
 import { getSandbox, type SandboxEnvironment } from "./detect";
 import { ensureHome } from "./home";
@@ -56,6 +57,7 @@ export class ProcessManager {
   ) {
     this.reaper = setInterval(() => this.reapIdle(), 1_000);
     this.reaper.unref();
+    if (sandbox.cgroups) sweepStaleCgroups(sandbox.cgroups);
   }
 
   private keyOf(owner: Pick<ProcessOwner, "userId" | "serverId" | "configVersion">) {
