@@ -1,8 +1,15 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db";
+import { sandboxSummary } from "@/lib/processes/summary";
 import packageJson from "@/package.json";
 
-export type Health = { status: "ok" | "degraded"; db: "ok" | "unreachable"; version: string };
+export type Health = {
+  status: "ok" | "degraded";
+  db: "ok" | "unreachable";
+  version: string;
+  /** Which sandbox layers isolated processes run under on this machine (details on /admin/processes). */
+  sandbox: Record<"uid" | "namespaces" | "limits" | "cgroup", boolean>;
+};
 
 /** Answers within `timeoutMs` even when the database hangs. */
 export async function checkHealth(timeoutMs = 2_000): Promise<Health> {
@@ -17,5 +24,10 @@ export async function checkHealth(timeoutMs = 2_000): Promise<Health> {
     () => "ok" as const,
     () => "unreachable" as const,
   );
-  return { status: db === "ok" ? "ok" : "degraded", db, version: packageJson.version };
+  return {
+    status: db === "ok" ? "ok" : "degraded",
+    db,
+    version: packageJson.version,
+    sandbox: sandboxSummary(),
+  };
 }

@@ -16,6 +16,7 @@ const adminNav: NavItem[] = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/servers", label: "Servers" },
   { href: "/admin/groups", label: "Groups" },
+  { href: "/admin/processes", label: "Processes" },
   { href: "/admin/settings", label: "Settings" },
 ];
 

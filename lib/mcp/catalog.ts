@@ -7,6 +7,7 @@ import type {
 import { getPublicUrl } from "@/lib/config/env";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
+import { isIsolatedProcess } from "@/lib/processes/isolated";
 import { recordServerStatus } from "@/lib/servers/queries";
 import { MissingVariableError } from "@/lib/templates/template";
 import { withTimeout } from "@/lib/upstream/connect";
@@ -77,6 +78,7 @@ export function listFromUpstream<K extends ListKind>(
   connection.lists.set(kind, guarded);
   guarded.then(
     (items) => {
+      if (kind === "tools") lastListedTools.set(connection.server.id, items as Tool[]);
       if (kind === "tools")
         void recordServerStatus(connection.server.id, {
           tools: (items as Tool[]).map((t) => ({
@@ -159,16 +161,24 @@ export async function buildToolCatalog(
   const routes = new Map<string, Route>();
   const failed: string[] = [];
   for (const result of results) {
-    if ("error" in result) {
+    const unavailable = "error" in result;
+    if (unavailable) {
       failed.push(result.entry.server.name);
-      continue;
+      // A person's isolated process that crashed (or cannot start) keeps routing its last known
+      // tools, unlisted, so a call answers why and when it restarts rather than "Unknown tool".
+      if (!isIsolatedProcess(result.entry.server)) continue;
     }
     const { server, tools: chosen } = result.entry;
     const prefix = serverPrefix(server);
     // Without the person's credential the upstream cannot be reached: list the tools it had when
     // last listed, marked as needing the link, so people learn what to do instead of seeing nothing.
     const missing = "missing" in result ? result.missing.variable.name : undefined;
-    const tools: Tool[] = "items" in result ? result.items : snapshotTools(server);
+    const tools: Tool[] =
+      "items" in result
+        ? result.items
+        : unavailable && !server.tools
+          ? (lastListedTools.get(server.id) ?? [])
+          : snapshotTools(server);
     for (const tool of tools) {
       if (chosen && !chosen.has(tool.name)) continue;
       const exposed = exposedToolName(prefix, tool.name);
@@ -184,6 +194,7 @@ export async function buildToolCatalog(
         upstreamName: tool.name,
         ...(missing && { missingCredential: missing }),
       });
+      if (unavailable) continue;
       items.push({
         ...tool,
         name: exposed,
@@ -193,6 +204,13 @@ export async function buildToolCatalog(
   }
   return { items, routes, failed };
 }
+
+/**
+ * The tools each server listed last in this hub process: the routing fallback for an isolated
+ * process that is down before its snapshot reached the database (the snapshot is written off the
+ * request path, and the visible servers are cached for a second).
+ */
+const lastListedTools = new Map<string, Tool[]>();
 
 function snapshotTools(server: Server): Tool[] {
   return (server.tools ?? []).map((t) => ({

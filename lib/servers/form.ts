@@ -21,6 +21,8 @@ export type ServerFormValues = {
   noPrefix: boolean;
   callTimeoutMs: string;
   listTimeoutMs: string;
+  /** stdio with isolation process: idle time of a person's process. */
+  idleTimeoutMs: string;
   contextHeaders: boolean;
   enabled: boolean;
 };
@@ -41,6 +43,7 @@ export const emptyServerForm: ServerFormValues = {
   noPrefix: false,
   callTimeoutMs: "",
   listTimeoutMs: "",
+  idleTimeoutMs: "",
   contextHeaders: false,
   enabled: true,
 };
@@ -61,6 +64,7 @@ export function serverFormValues(input: ServerInput): ServerFormValues {
     enabled: input.enabled ?? true,
     ...(input.type === "stdio" && {
       command: input.command,
+      idleTimeoutMs: input.idleTimeoutMs === undefined ? "" : String(input.idleTimeoutMs),
       args: (input.args ?? []).join("\n"),
       env: Object.entries(input.env ?? {})
         .map(([key, value]) => `${key}=${value}`)
@@ -140,6 +144,7 @@ export function parseServerForm(
   if (type === "stdio") {
     input.command = text("command").trim();
     input.args = lines(text("args"));
+    input.idleTimeoutMs = optional("idleTimeoutMs");
     input.env = parsePairs(text("env"), { field: "env", separator: "=", example: "KEY=value" }, errors);
   } else if (type === "sse" || type === "streamable-http") {
     input.url = text("url").trim();

@@ -121,6 +121,13 @@ export const stdioServerSchema = z
       .max(1_024),
     args: z.array(z.string().max(4_096), { error: "args must be a list of strings" }).max(100).default([]),
     env: envSchema.default({}),
+    /** isolation "process": stop a person's idle process after this long (default 10 minutes). */
+    idleTimeoutMs: z.coerce
+      .number({ error: "idleTimeoutMs must be a number of milliseconds" })
+      .int({ error: "idleTimeoutMs must be a whole number of milliseconds" })
+      .min(1_000, { error: "idleTimeoutMs must be at least 1000 ms" })
+      .max(86_400_000, { error: "idleTimeoutMs may be at most 86400000 ms (a day)" })
+      .optional(),
   })
   .strict();
 
@@ -159,6 +166,8 @@ export type ServerConfig =
       command: string;
       args: string[];
       env: Record<string, string>;
+      /** isolation "process" only: how long a person's process may sit idle before it is stopped. */
+      idleTimeoutMs?: number;
       callTimeoutMs?: number;
       listTimeoutMs?: number;
     }

@@ -16,7 +16,14 @@ export function toServerInput(server: Server): ServerInput {
   };
   switch (config.type) {
     case "stdio":
-      return { ...common, type: "stdio", command: config.command, args: config.args, env: config.env };
+      return {
+        ...common,
+        type: "stdio",
+        command: config.command,
+        args: config.args,
+        env: config.env,
+        ...(config.idleTimeoutMs !== undefined && { idleTimeoutMs: config.idleTimeoutMs }),
+      };
     case "builtin":
       return { ...common, type: "builtin", builtin: config.builtin };
     default:

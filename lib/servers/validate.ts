@@ -127,6 +127,9 @@ export function validateServer(
   if (usesHome && isolation !== "process") {
     errors.isolation = ['${MCPHUB_USER_HOME} exists only for isolation "process"'];
   }
+  if (input.type === "stdio" && input.idleTimeoutMs !== undefined && isolation !== "process") {
+    errors.idleTimeoutMs = ['idleTimeoutMs applies to isolation "process" only (one process per person)'];
+  }
   if (input.contextHeaders && input.type !== "sse" && input.type !== "streamable-http") {
     errors.contextHeaders = ["Context headers apply to remote (sse, streamable-http) servers only"];
   }
@@ -168,7 +171,14 @@ function fieldOf(input: ParsedServerInput, hubVariable: string): string {
 function toConfig(input: ParsedServerInput): ServerConfig {
   const timeouts = { callTimeoutMs: input.callTimeoutMs, listTimeoutMs: input.listTimeoutMs };
   if (input.type === "stdio")
-    return { type: "stdio", command: input.command, args: input.args, env: input.env, ...timeouts };
+    return {
+      type: "stdio",
+      command: input.command,
+      args: input.args,
+      env: input.env,
+      ...(input.idleTimeoutMs !== undefined && { idleTimeoutMs: input.idleTimeoutMs }),
+      ...timeouts,
+    };
   if (input.type === "builtin") return { type: "builtin", builtin: input.builtin, ...timeouts };
   return {
     type: input.type,

@@ -14,6 +14,7 @@ const KNOWN = new Set([
   "description",
   "callTimeoutMs",
   "listTimeoutMs",
+  "idleTimeoutMs",
   "contextHeaders",
 ]);
 const SEED_ISOLATED = new Set(["baseCommand", "baseArgs", "userTokens", "userDirectories"]);

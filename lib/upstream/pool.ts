@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Client } from "@modelcontextprotocol/client";
 import { getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
+import { connectIsolatedProcess, isIsolatedProcess } from "@/lib/processes/isolated";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
 import { credentialsNeeded } from "./needs";
@@ -78,7 +79,7 @@ export class UpstreamPool {
     let stderr = "";
     try {
       const needed = server.isolation === "none" ? [] : credentialsNeeded(server.config);
-      const upstream = resolveUpstream(server.config, {
+      const values = {
         credentials: await getCredentialValues(caller.userId, needed),
         context: {
           MCPHUB_USER_ID: caller.userId,
@@ -86,15 +87,18 @@ export class UpstreamPool {
           MCPHUB_REQUEST_ID: caller.requestId,
         },
         hub: process.env,
-      });
-      const client = await connectUpstream(upstream, {
-        timeoutMs: CONNECT_TIMEOUT_MS,
-        onStderr: (chunk) => (stderr = (stderr + chunk).slice(-4_000)),
-        contextHeaders:
-          server.config.type !== "stdio" &&
-          server.config.type !== "builtin" &&
-          server.config.contextHeaders === true,
-      });
+      };
+      // isolation "process": lib/processes owns the sandboxed process, its stderr, backoff and lifecycle.
+      const client = isIsolatedProcess(server)
+        ? await connectIsolatedProcess(server, caller, values, CONNECT_TIMEOUT_MS)
+        : await connectUpstream(resolveUpstream(server.config, values), {
+            timeoutMs: CONNECT_TIMEOUT_MS,
+            onStderr: (chunk) => (stderr = (stderr + chunk).slice(-4_000)),
+            contextHeaders:
+              server.config.type !== "stdio" &&
+              server.config.type !== "builtin" &&
+              server.config.contextHeaders === true,
+          });
       const connection: UpstreamConnection = { key, server, client, lastUsed: Date.now(), lists: new Map() };
       for (const kind of ["tools", "prompts", "resources"] as const) {
         client.setNotificationHandler(`notifications/${kind}/list_changed`, () => {
@@ -108,7 +112,7 @@ export class UpstreamPool {
         void current?.then((c) => {
           if (c === connection) this.connections.delete(key);
         });
-        if (server.config.type === "stdio")
+        if (server.config.type === "stdio" && !isIsolatedProcess(server))
           this.recordFailure(
             key,
             `the process exited${stderr ? `: ${stderr.trim().split("\n").at(-1)}` : ""}`,
@@ -119,6 +123,8 @@ export class UpstreamPool {
     } catch (error) {
       // A missing credential is the person's to fix, not the upstream's fault: no backoff.
       if (error instanceof TemplateError) throw error;
+      // The process manager keeps its own crash backoff and says when it retries.
+      if (isIsolatedProcess(server)) throw error;
       // A stdio server that dies while starting usually says why on stderr ("Connection closed"
       // alone tells the admin nothing): keep its last line with the error.
       const said = stderr.trim().split("\n").at(-1)?.trim();
@@ -161,6 +167,8 @@ export class UpstreamPool {
     for (const [key, pending] of this.connections) {
       void pending
         .then((connection) => {
+          // Isolated processes are reaped by the process manager, after their server's idle time.
+          if (isIsolatedProcess(connection.server)) return;
           if (connection.lastUsed < cutoff && this.connections.get(key) === pending) {
             this.connections.delete(key);
             return connection.client.close();

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { getCredentialValues } from "@/lib/credentials/queries";
 import type { ToolSnapshot, User } from "@/lib/db/schema";
 import type { ServerConfig } from "@/lib/servers/schemas";
@@ -32,11 +35,20 @@ export async function probeServer(
       ms: ms(),
     };
   let stderr = "";
+  // A test run gets a scratch folder for ${MCPHUB_USER_HOME}, removed afterwards.
+  const scratchHome = JSON.stringify(config).includes("${MCPHUB_USER_HOME}")
+    ? mkdtempSync(path.join(tmpdir(), "mcphub-probe-"))
+    : undefined;
   try {
     const upstream = resolveUpstream(config, {
       // The admin tests with their own linked values, like any person would call.
       credentials: credentials ?? (await getCredentialValues(admin.id, credentialsNeeded(config))),
-      context: { MCPHUB_USER_ID: admin.id, MCPHUB_USER_EMAIL: admin.email, MCPHUB_REQUEST_ID: randomUUID() },
+      context: {
+        MCPHUB_USER_ID: admin.id,
+        MCPHUB_USER_EMAIL: admin.email,
+        MCPHUB_REQUEST_ID: randomUUID(),
+        ...(scratchHome && { MCPHUB_USER_HOME: scratchHome }),
+      },
       hub: process.env,
     });
     const client = await connectUpstream(upstream, {
@@ -72,6 +84,8 @@ export async function probeServer(
       error: stderr.trim() ? `${message}\nstderr: ${stderr.trim().slice(-500)}` : message,
       ms: ms(),
     };
+  } finally {
+    if (scratchHome) rmSync(scratchHome, { recursive: true, force: true });
   }
 }
 

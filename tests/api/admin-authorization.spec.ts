@@ -66,6 +66,7 @@ const ADMIN_PAGES: Record<string, AdminPage> = {
   },
   "app/admin/groups/page.tsx": { url: "/admin/groups", adminSees: /Create a group/ },
   "app/admin/settings/page.tsx": { url: "/admin/settings", adminSees: /Download mcp_settings.json/ },
+  "app/admin/processes/page.tsx": { url: "/admin/processes", adminSees: /Sandbox on this machine/ },
   "app/admin/groups/[name]/page.tsx": {
     url: "/admin/groups/[name]",
     create: async (api) => `/admin/groups/${await createGroupByApi(api)}`,
@@ -145,6 +146,12 @@ const API_ROUTES: Record<string, ApiRoute> = {
   "GET /api/v1/me/credentials": { access: "signed-in", adminStatus: 200 },
   "PUT /api/v1/me/credentials/[name]": { access: "signed-in", adminStatus: 400 },
   "DELETE /api/v1/me/credentials/[name]": { access: "signed-in", adminStatus: 422 },
+  // Isolated processes (contract §4): the process ids in the path do not exist, so admins get 404.
+  "GET /api/worker/processes": { access: "admin", adminStatus: 200 },
+  "POST /api/worker/processes": { access: "admin", adminStatus: 400 },
+  "DELETE /api/worker/processes/[id]": { access: "admin", adminStatus: 404 },
+  "POST /api/worker/processes/[id]/restart": { access: "admin", adminStatus: 404 },
+  "GET /api/worker/processes/[id]/logs": { access: "admin", adminStatus: 404 },
 };
 
 const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -244,6 +251,31 @@ async function isMember(api: APIRequestContext, key: string, group: string): Pro
 /** A group and a person with a key, for the member actions. */
 async function groupAndPerson(api: APIRequestContext) {
   return { group: await createGroupByApi(api), person: await createUserWithKey(api) };
+}
+
+type ListedProcess = { id: string; pid: number | null; state: string };
+
+/** A running isolated process of a fresh person on a fresh probe server, started with the admin key. */
+async function startProcessByApi(api: APIRequestContext): Promise<ListedProcess> {
+  const person = await createUserWithKey(api);
+  const server = await createServer(api, {
+    name: unique("iso-admin"),
+    type: "stdio",
+    command: "node",
+    args: ["tests/fixtures/servers/isolation-probe.mjs"],
+    isolation: "process",
+  });
+  const started = await rest(api, "POST", "/api/worker/processes", {
+    body: { userId: person.id, server: (server as { name: string }).name },
+  });
+  expectStatus(started, 201);
+  return started.body as ListedProcess;
+}
+
+async function findProcess(api: APIRequestContext, id: string): Promise<ListedProcess | undefined> {
+  const answer = await rest(api, "GET", "/api/worker/processes");
+  expectStatus(answer, 200);
+  return (answer.body as { processes: ListedProcess[] }).processes.find((p) => p.id === id);
 }
 
 const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
@@ -348,6 +380,22 @@ const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
     args: ({ name }) => [name],
     tookEffect: async (api, { name }) => (await findServer(api, name)) === undefined,
     adminRedirect: () => "/admin/servers",
+  }),
+
+  "app/admin/processes/actions.ts#stopProcessAction": entry({
+    setup: startProcessByApi,
+    page: () => "/admin/processes",
+    args: ({ id }) => [id],
+    tookEffect: async (api, { id }) => (await findProcess(api, id)) === undefined,
+  }),
+  "app/admin/processes/actions.ts#restartProcessAction": entry({
+    setup: startProcessByApi,
+    page: () => "/admin/processes",
+    args: ({ id }) => [id],
+    tookEffect: async (api, { id, pid }) => {
+      const now = await findProcess(api, id);
+      return now !== undefined && now.pid !== pid;
+    },
   }),
 
   "app/admin/settings/actions.ts#importSettingsAction": entry({

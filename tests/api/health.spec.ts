@@ -4,7 +4,11 @@ import packageJson from "@/package.json";
 test("GET /api/health reports the database and version", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  expect(await response.json()).toEqual({ status: "ok", db: "ok", version: packageJson.version });
+  const body = await response.json();
+  expect(body).toMatchObject({ status: "ok", db: "ok", version: packageJson.version });
+  // Which sandbox layers isolated processes get here (details on /admin/processes).
+  expect(Object.keys(body).sort()).toEqual(["db", "sandbox", "status", "version"]);
+  expect(Object.keys(body.sandbox).sort()).toEqual(["cgroup", "limits", "namespaces", "uid"]);
 });
 
 test("an unknown /api path answers a JSON 404", async ({ request }) => {

@@ -19,6 +19,9 @@ test.describe("admin users", () => {
     page,
     browser,
   }, testInfo) => {
+    // By the end of a full run the users table holds every person the suite made, and this test
+    // takes full-page screenshots of it on two viewports: on a busy 2-core machine that passes 30 s.
+    test.slow();
     const person = uniqueUser("ada");
     const login = new LoginPage(page);
     await login.goto();

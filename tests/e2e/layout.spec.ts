@@ -18,6 +18,7 @@ async function visitAll(page: Page, server: string, group: string, label: string
     ["/admin/groups", "Groups", "admin-groups"],
     [`/admin/groups/${group}`, group, "admin-group-edit"],
     ["/admin/users", "Users", "admin-users"],
+    ["/admin/processes", "Processes", "admin-processes"],
     ["/groups", "Groups", "portal-groups"],
     ["/account/keys", "Keys", "portal-keys"],
   ];

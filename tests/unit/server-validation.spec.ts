@@ -349,3 +349,14 @@ test.describe("AppError summary", () => {
     }
   });
 });
+
+test("idleTimeoutMs: stdio with isolation process only, 1 s to a day, kept in the stored config", () => {
+  const saved = check(stdio({ isolation: "process", idleTimeoutMs: 90_000 }));
+  expect(saved.config).toMatchObject({ type: "stdio", idleTimeoutMs: 90_000 });
+  expect(check(stdio({ isolation: "process" })).config).not.toHaveProperty("idleTimeoutMs");
+  expect(refusal(stdio({ isolation: "none", idleTimeoutMs: 90_000 })).idleTimeoutMs).toEqual([
+    'idleTimeoutMs applies to isolation "process" only (one process per person)',
+  ]);
+  expect(() => check(stdio({ isolation: "process", idleTimeoutMs: 10 }))).toThrow(/at least 1000 ms/);
+  expect(() => check(stdio({ isolation: "process", idleTimeoutMs: 90_000_000 }))).toThrow(/at most 86400000/);
+});

@@ -41,6 +41,7 @@ const FIELDS = [
   "toolPrefix",
   "callTimeoutMs",
   "listTimeoutMs",
+  "idleTimeoutMs",
   "contextHeaders",
 ];
 
@@ -329,7 +330,7 @@ export function ServerForm({ mode, initial }: Props) {
 
       <details
         className="rounded-lg border border-slate-200 px-4 py-3"
-        open={Boolean(initial.callTimeoutMs || initial.listTimeoutMs)}
+        open={Boolean(initial.callTimeoutMs || initial.listTimeoutMs || initial.idleTimeoutMs)}
       >
         <summary className="cursor-pointer text-sm font-semibold text-slate-800">Timeouts</summary>
         <div className="mt-4 grid gap-4 sm:grid-cols-2">
@@ -356,6 +357,18 @@ export function ServerForm({ mode, initial }: Props) {
             defaultValue={initial.listTimeoutMs}
             state={validationState}
             placeholder="the hub's default"
+          />
+          <Field
+            label="Idle time of a person's process (ms, stdio with isolation process)"
+            name="idleTimeoutMs"
+            id={`${id}-idleTimeoutMs`}
+            type="number"
+            inputMode="numeric"
+            min={1000}
+            max={86400000}
+            defaultValue={initial.idleTimeoutMs}
+            state={validationState}
+            placeholder="10 minutes (MCPHUB_PROCESS_IDLE_MS)"
           />
         </div>
       </details>
