@@ -17,6 +17,14 @@ const base64Key = optionalText.refine(
   },
 );
 
+/** An http(s) base URL without a trailing slash, or the default when unset. */
+const apiUrl = (fallback: string) =>
+  optionalText
+    .refine((value) => value === undefined || (/^https?:\/\/[^\s?#]+$/.test(value) && URL.canParse(value)), {
+      message: `must be an http(s) URL without query or fragment, such as ${fallback}`,
+    })
+    .transform((value) => (value ?? fallback).replace(/\/+$/, ""));
+
 const envSchema = z.object({
   DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
     message: "must be a postgres:// or postgresql:// URL (unset it to use the embedded database)",
@@ -50,6 +58,9 @@ const envSchema = z.object({
   AUTH_OIDC_ID: optionalText,
   AUTH_OIDC_SECRET: optionalText,
   AUTH_OIDC_NAME: optionalText,
+  // The built-in servers' APIs (lib/builtin): GitHub Enterprise Server's is https://HOST/api/v3.
+  GITHUB_API_URL: apiUrl("https://api.github.com"),
+  NOTION_API_URL: apiUrl("https://api.notion.com"),
   PORT: optionalText.transform((value) => value ?? "3000"),
 });
 

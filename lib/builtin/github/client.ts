@@ -1,0 +1,57 @@
+import { Octokit } from "@octokit/core";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { getEnv } from "@/lib/config/env";
+import { logger } from "@/lib/logger";
+import packageJson from "@/package.json";
+
+const HubOctokit = Octokit.plugin(retry, throttling);
+
+/** The GitHub REST client tools get: an Octokit bound to one person's token. */
+export type GitHub = InstanceType<typeof HubOctokit>;
+
+const log = logger.child({ builtin: "github" });
+
+/**
+ * An Octokit for one person. Throttling is keyed by the person, so one person's writes and searches
+ * are spaced as GitHub asks without slowing anyone else; a primary or secondary rate limit is not
+ * waited out (a tool call has a deadline) but reported with its reset time. Server errors (5xx) are
+ * retried twice; 4xx answers never are.
+ */
+export function createGitHub(token: string, userId: string): GitHub {
+  return new HubOctokit({
+    auth: token,
+    baseUrl: getEnv().GITHUB_API_URL,
+    userAgent: `mcphub/${packageJson.version}`,
+    // Octokit's own log writes to the console; keep its warnings in the hub's log, never a header.
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => log.warn({ detail: String(message).slice(0, 300) }, "octokit warning"),
+      error: (message: string) => log.error({ detail: String(message).slice(0, 300) }, "octokit error"),
+    },
+    retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    throttle: {
+      id: userId,
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
+    },
+  });
+}
+
+/** Reads the page number of rel="next" from a Link header: GitHub's pagination, as our cursor. */
+export function nextPage(link: string | undefined): string | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(",")) {
+    const [, target, rel] = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part.trim()) ?? [];
+    if (!target || !rel?.split(/\s+/).includes("next")) continue;
+    const page = new URL(target, "http://github.invalid").searchParams.get("page");
+    return page && /^\d+$/.test(page) ? page : undefined;
+  }
+  return undefined;
+}
+
+/** The `page` parameter for a cursor from an earlier answer (the cursor is a page number). */
+export function pageOf(cursor: string | undefined): number | undefined {
+  return cursor ? Number(cursor) : undefined;
+}
