@@ -55,3 +55,11 @@ export function nextPage(link: string | undefined): string | undefined {
 export function pageOf(cursor: string | undefined): number | undefined {
   return cursor ? Number(cursor) : undefined;
 }
+
+/**
+ * A contents path as GitHub documents it (`contents/docs/README.md`): slashes kept, each segment
+ * encoded. Used with the `{+path}` template, which leaves it as it is.
+ */
+export function contentPath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}

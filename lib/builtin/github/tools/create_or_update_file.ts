@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../../define";
-import type { GitHub } from "../client";
+import { contentPath, type GitHub } from "../client";
 import { owner, repo } from "../shapes";
 
 export default defineTool({
@@ -32,15 +32,19 @@ export default defineTool({
   notFound: ({ owner, repo, branch }) =>
     `the repository ${owner}/${repo}${branch ? ` or its branch ${branch}` : ""}`,
   async run(gh: GitHub, { owner, repo, path, content, message, branch, sha }) {
-    const response = await gh.request("PUT /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path,
-      message,
-      branch,
-      sha,
-      content: Buffer.from(content, "utf8").toString("base64"),
-    });
+    const response = await gh.request(
+      // {+path} keeps the slashes; the types are the documented route's.
+      "PUT /repos/{owner}/{repo}/contents/{+path}" as "PUT /repos/{owner}/{repo}/contents/{path}",
+      {
+        owner,
+        repo,
+        path: contentPath(path),
+        message,
+        branch,
+        sha,
+        content: Buffer.from(content, "utf8").toString("base64"),
+      },
+    );
     const { data } = response;
     const result = {
       path: data.content?.path ?? path,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clip, defineTool, plural } from "../../define";
-import type { GitHub } from "../client";
+import { contentPath, type GitHub } from "../client";
 import { owner, repo } from "../shapes";
 
 const MAX_TEXT = 100_000;
@@ -37,12 +37,16 @@ export default defineTool({
   notFound: ({ owner, repo, path, ref }) =>
     `the path "${path || "/"}" in ${owner}/${repo}${ref ? ` at ${ref}` : ""}`,
   async run(gh: GitHub, { owner, repo, path, ref }) {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner,
-      repo,
-      path,
-      ref,
-    });
+    const { data } = await gh.request(
+      // {+path} keeps the slashes; the types are the documented route's.
+      "GET /repos/{owner}/{repo}/contents/{+path}" as "GET /repos/{owner}/{repo}/contents/{path}",
+      {
+        owner,
+        repo,
+        path: contentPath(path),
+        ref,
+      },
+    );
     if (Array.isArray(data)) {
       const entries = data.map((e) => ({ name: e.name, path: e.path, type: e.type, size: e.size }));
       const text =
