@@ -83,7 +83,10 @@ test("an admin adds built-in GitHub and Notion; a person links a token and an MC
   );
   try {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([`${github}-get_repository`, `${github}-list_repositories`]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      `${github}-get_repository`,
+      `${github}-list_repositories`,
+    ]);
     const result = await client.callTool({ name: `${github}-list_repositories`, arguments: {} });
     expect(result.isError).toBeFalsy();
     const text = (result.content as Array<{ text?: string }>).map((c) => c.text).join("\n");

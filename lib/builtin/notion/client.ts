@@ -74,7 +74,10 @@ export function createNotion(token: string): Notion {
 
 /** Accepts an ID with or without dashes, or a Notion URL ending in one; answers the dashed form. */
 export function notionId(input: string): string {
-  const hex = input.replace(/-/g, "").match(/[0-9a-fA-F]{32}(?=[^0-9a-fA-F]*$)/)?.[0];
+  const hex = input
+    .replace(/[?#].*$/, "")
+    .replace(/-/g, "")
+    .match(/[0-9a-fA-F]{32}$/)?.[0];
   if (!hex) return input;
   const h = hex.toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
