@@ -287,6 +287,7 @@ test("every tool sends the caller's own token and the right request, two people 
       if (c.query) expect(last?.query, c.tool).toMatchObject(c.query);
       if (c.body) expect(last?.body, c.tool).toMatchObject(c.body);
       expect(last?.userAgent).toMatch(/^mcphub\//);
+      expect(last?.githubApiVersion).toBe("2022-11-28");
       if (c.tool === "get_pull_request_diff") expect(last?.accept).toContain("diff");
     }
   }

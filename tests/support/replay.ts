@@ -24,6 +24,7 @@ export type ReplayedRequest = {
   authorization: string;
   accept: string | null;
   notionVersion: string | null;
+  githubApiVersion: string | null;
   userAgent: string | null;
   body: Answer;
 };

@@ -6,6 +6,7 @@ import { logger } from "@/lib/logger";
 import packageJson from "@/package.json";
 
 const HubOctokit = Octokit.plugin(retry, throttling);
+export const GITHUB_API_VERSION = "2022-11-28";
 
 /** The GitHub REST client tools get: an Octokit bound to one person's token. */
 export type GitHub = InstanceType<typeof HubOctokit>;
@@ -19,7 +20,7 @@ const log = logger.child({ builtin: "github" });
  * retried twice; 4xx answers never are.
  */
 export function createGitHub(token: string, userId: string): GitHub {
-  return new HubOctokit({
+  const octokit = new HubOctokit({
     auth: token,
     baseUrl: getEnv().GITHUB_API_URL,
     userAgent: `mcphub/${packageJson.version}`,
@@ -37,6 +38,11 @@ export function createGitHub(token: string, userId: string): GitHub {
       onSecondaryRateLimit: () => false,
     },
   });
+  // The REST API version the tools are written against, as GitHub asks clients to say.
+  octokit.hook.before("request", (options) => {
+    options.headers["x-github-api-version"] = GITHUB_API_VERSION;
+  });
+  return octokit;
 }
 
 /** Reads the page number of rel="next" from a Link header: GitHub's pagination, as our cursor. */
