@@ -1,26 +1,23 @@
 import { Octokit } from "@octokit/core";
-import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
 import { getEnv } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 import packageJson from "@/package.json";
+import { pace } from "./pacing";
 
-const HubOctokit = Octokit.plugin(retry, throttling);
 export const GITHUB_API_VERSION = "2022-11-28";
 
 /** The GitHub REST client tools get: an Octokit bound to one person's token. */
-export type GitHub = InstanceType<typeof HubOctokit>;
+export type GitHub = Octokit;
 
 const log = logger.child({ builtin: "github" });
 
 /**
- * An Octokit for one person. Throttling is keyed by the person, so one person's writes and searches
- * are spaced as GitHub asks without slowing anyone else; a primary or secondary rate limit is not
- * waited out (a tool call has a deadline) but reported with its reset time. Server errors (5xx) are
- * retried twice; 4xx answers never are.
+ * An Octokit for one person, paced as GitHub asks for one token (./pacing.ts: per person, so nobody
+ * waits for anyone else). A primary or secondary rate limit is not waited out (a tool call has a
+ * deadline) but reported with its reset time; failed reads are retried twice, writes never.
  */
 export function createGitHub(token: string, userId: string): GitHub {
-  const octokit = new HubOctokit({
+  const octokit = new Octokit({
     auth: token,
     baseUrl: getEnv().GITHUB_API_URL,
     userAgent: `mcphub/${packageJson.version}`,
@@ -31,17 +28,12 @@ export function createGitHub(token: string, userId: string): GitHub {
       warn: (message: string) => log.warn({ detail: String(message).slice(0, 300) }, "octokit warning"),
       error: (message: string) => log.error({ detail: String(message).slice(0, 300) }, "octokit error"),
     },
-    retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
-    throttle: {
-      id: userId,
-      onRateLimit: () => false,
-      onSecondaryRateLimit: () => false,
-    },
   });
   // The REST API version the tools are written against, as GitHub asks clients to say.
   octokit.hook.before("request", (options) => {
     options.headers["x-github-api-version"] = GITHUB_API_VERSION;
   });
+  pace(octokit, userId);
   return octokit;
 }
 
