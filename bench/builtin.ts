@@ -11,7 +11,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -154,6 +157,35 @@ async function throughput(clients: Client[], target: Target) {
   return calls / SECONDS;
 }
 
+/**
+ * The heap one person's built-in server costs: PEOPLE servers built in this process, each connected
+ * to a client and called once (so schemas and validators exist), measured after garbage collection.
+ */
+async function heapPerPerson(): Promise<number> {
+  setFlagsFromString("--expose_gc");
+  const gc = runInNewContext("gc") as () => void;
+  const { createBuiltinServer } = await import("@/lib/builtin");
+  const build = async (i: number) => {
+    const server = createBuiltinServer("github", `bench-token-${i}`, `bench-person-${i}`);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "bench", version: "1.0.0" });
+    await client.connect(clientSide);
+    await client.listTools();
+    await client.callTool({ name: "get_repository", arguments: { owner: "octocat", repo: "Hello-World" } });
+    return client;
+  };
+  await build(-1); // loads modules and compiles what is shared
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = [];
+  for (let i = 0; i < PEOPLE; i++) kept.push(await build(i));
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  await Promise.all(kept.map((c) => c.close()));
+  return (after - before) / PEOPLE / 1024;
+}
+
 async function main() {
   if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first");
   const dataDir = mkdtempSync(path.join(tmpdir(), "mcphub-bench-"));
@@ -237,6 +269,8 @@ async function main() {
     }
     const afterPeople = treeRssMb(hub.pid as number);
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    process.env.GITHUB_API_URL = `http://127.0.0.1:${REPLAY_PORT}/github`;
+    const heapKb = await heapPerPerson();
 
     const fmt = (n: number) => n.toFixed(2).padStart(8);
     console.log(
@@ -256,6 +290,9 @@ async function main() {
     console.log(
       `hub memory (process tree RSS): ${memoryBefore.toFixed(0)} MB before, ${memoryAfter.toFixed(0)} MB after both runs; ` +
         `${PEOPLE} more people each calling once: +${(afterPeople - beforePeople).toFixed(1)} MB (${(((afterPeople - beforePeople) * 1024) / PEOPLE).toFixed(0)} KB per person)`,
+    );
+    console.log(
+      `one person's built-in GitHub server (in-process, after GC, ${PEOPLE} built): ${heapKb.toFixed(0)} KB of heap each`,
     );
   } finally {
     stopAll();
