@@ -102,12 +102,8 @@ async function connectInProcess(server: McpServer): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "mcphub", version: packageJson.version }, { capabilities: {} });
+  // Closing the client closes its end of the pair, which closes the server's end and the server.
   await client.connect(clientSide);
-  const closeClient = client.onclose;
-  client.onclose = () => {
-    closeClient?.();
-    void server.close().catch(() => {});
-  };
   return client;
 }
 
