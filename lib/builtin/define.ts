@@ -1,5 +1,5 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
-import type { z } from "zod";
+import { z } from "zod";
 
 /** What a built-in tool hands back: a short text for people and the same facts as structured data. */
 export type ToolOutput<T> = { text: string; data: T };
@@ -59,3 +59,9 @@ export function clip(text: string, max: number): { text: string; truncated: bool
     ? { text: `${text.slice(0, max)}\n… (cut at ${max} of ${text.length} characters)`, truncated: true }
     : { text, truncated: false };
 }
+
+/** The `nextCursor` of every paged tool's structured content. */
+export const nextCursorField = z
+  .string()
+  .optional()
+  .describe("Present when there are more results: pass it as cursor");

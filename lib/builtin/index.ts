@@ -1,6 +1,6 @@
 import { Client } from "@modelcontextprotocol/client";
 import { type CallToolResult, InMemoryTransport, McpServer } from "@modelcontextprotocol/server";
-import { getPublicUrl } from "@/lib/config/env";
+import { linkMessage } from "@/lib/credentials/link-message";
 import { getCredentialValues } from "@/lib/credentials/queries";
 import type { ToolSnapshot } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
@@ -73,10 +73,7 @@ function buildServer<Api>(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>): Promise<CallToolResult> => {
-        if (!api)
-          return failure(
-            `Needs your ${BUILTIN_CREDENTIALS[kind]}: link it at ${getPublicUrl()}/account/connections`,
-          );
+        if (!api) return failure(linkMessage(BUILTIN_CREDENTIALS[kind]));
         try {
           const { text, data } = await tool.run(api, args);
           return { content: [{ type: "text", text }], structuredContent: data };

@@ -4,7 +4,7 @@ import type {
   ResourceTemplateType as ResourceTemplate,
   Tool,
 } from "@modelcontextprotocol/server";
-import { getPublicUrl } from "@/lib/config/env";
+import { linkMessage } from "@/lib/credentials/link-message";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { recordServerStatus } from "@/lib/servers/queries";
@@ -202,10 +202,7 @@ function snapshotTools(server: Server): Tool[] {
   }));
 }
 
-/** What a person is told when a server needs a credential they have not linked. */
-export function linkMessage(credential: string): string {
-  return `Needs your ${credential}: link it at ${getPublicUrl()}/account/connections`;
-}
+export { linkMessage };
 
 /** Prompts, named like tools (prefix + separator), routed by exact lookup. */
 export async function buildPromptCatalog(

@@ -1,11 +1,11 @@
-import type { Client } from "@modelcontextprotocol/client";
 import { HUB_URL } from "../support/env";
-import { apiOk, connectV2, type Person } from "../support/mcp";
+import { apiOk, type Person } from "../support/mcp";
 import {
   answerNext,
   builtinInGroup,
   callTool,
   linkCredential,
+  mcpClients,
   personWithToken,
   replayRequests,
 } from "../support/replay";
@@ -46,13 +46,8 @@ let group: string;
 let alice: { person: Person; token: string };
 let bob: { person: Person; token: string };
 let carol: { person: Person; token: string };
-const clients: Client[] = [];
-
-async function clientOf(person: Person): Promise<Client> {
-  const { client } = await connectV2("/api/mcp", person.key);
-  clients.push(client);
-  return client;
-}
+const clients = mcpClients();
+const clientOf = (person: Person) => clients.of(person);
 
 test.describe.configure({ mode: "serial" });
 
@@ -65,9 +60,7 @@ test.beforeAll(async () => {
   ]);
 });
 
-test.afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => {})));
-});
+test.afterAll(() => clients.closeAll());
 
 test("a built-in GitHub server records its 18 tools when saved and needs each person's GITHUB_TOKEN", async () => {
   const saved = await apiOk("GET", `/api/v1/servers/${server}`);
@@ -444,8 +437,7 @@ test("a group can expose only the read-only GitHub tools", async () => {
   const readOnly = READ_ONLY.slice(0, 5);
   const { group: limited } = await builtinInGroup("github", "ghro", readOnly);
   const dave = await personWithToken(limited, "GITHUB_TOKEN", "dave");
-  const { client } = await connectV2(`/api/mcp/${limited}`, dave.person.key);
-  clients.push(client);
+  const client = await clients.of(dave.person, `/api/mcp/${limited}`);
   const { tools } = await client.listTools();
   expect(tools.map((t) => t.name).sort()).toEqual(readOnly.map((t) => `ghro-${t}`).sort());
   expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);

@@ -1,7 +1,13 @@
-import type { Client } from "@modelcontextprotocol/client";
 import { HUB_URL } from "../support/env";
-import { apiOk, connectV2, type Person } from "../support/mcp";
-import { answerNext, builtinInGroup, callTool, personWithToken, replayRequests } from "../support/replay";
+import { apiOk, type Person } from "../support/mcp";
+import {
+  answerNext,
+  builtinInGroup,
+  callTool,
+  mcpClients,
+  personWithToken,
+  replayRequests,
+} from "../support/replay";
 import { expect, test } from "../support/session";
 
 /*
@@ -26,13 +32,8 @@ const DATABASE = "d9824bdc-8445-4327-be8b-5b47500af6ce";
 let server: string;
 let alice: { person: Person; token: string };
 let bob: { person: Person; token: string };
-const clients: Client[] = [];
-
-async function clientOf(person: Person): Promise<Client> {
-  const { client } = await connectV2("/api/mcp", person.key);
-  clients.push(client);
-  return client;
-}
+const clients = mcpClients();
+const clientOf = (person: Person) => clients.of(person);
 
 test.describe.configure({ mode: "serial" });
 
@@ -45,9 +46,7 @@ test.beforeAll(async () => {
   ]);
 });
 
-test.afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => {})));
-});
+test.afterAll(() => clients.closeAll());
 
 test("a built-in Notion server needs NOTION_TOKEN and lists its 8 tools with hints", async () => {
   const saved = await apiOk("GET", `/api/v1/servers/${server}`);

@@ -3,6 +3,7 @@ import { REPLAY_URL } from "./env";
 import {
   type Answer,
   apiOk,
+  connectV2,
   createGroup,
   createPerson,
   createServer,
@@ -82,4 +83,19 @@ export async function callTool(client: Client, name: string, args: Record<string
     .map((c) => c.text ?? "")
     .join("\n");
   return { text, structured: result.structuredContent as Answer, isError: result.isError === true };
+}
+
+/** MCP clients opened during a test file (SDK v2 over Streamable HTTP), closed together at the end. */
+export function mcpClients() {
+  const open: Client[] = [];
+  return {
+    async of(person: Person, path = "/api/mcp"): Promise<Client> {
+      const { client } = await connectV2(path, person.key);
+      open.push(client);
+      return client;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(open.splice(0).map((c) => c.close().catch(() => {})));
+    },
+  };
 }

@@ -24,10 +24,7 @@ export const cursor = z
   .regex(/^\d{1,6}$/, { error: "Use the nextCursor of an earlier answer" })
   .optional()
   .describe("nextCursor from an earlier answer, for the next page");
-export const nextCursorField = z
-  .string()
-  .optional()
-  .describe("Present when there are more results: pass it as cursor");
+export { nextCursorField } from "../define";
 
 export const repositorySchema = z.object({
   full_name: z.string(),

@@ -24,10 +24,7 @@ export const cursor = z
   .max(200)
   .optional()
   .describe("nextCursor from an earlier answer, for the next page");
-export const nextCursorField = z
-  .string()
-  .optional()
-  .describe("Present when there are more results: pass it as cursor");
+export { nextCursorField } from "../define";
 
 export function plainText(richText: unknown): string {
   return Array.isArray(richText) ? richText.map((t) => str(obj(t).plain_text) ?? "").join("") : "";
