@@ -9,6 +9,8 @@ import {
   HUB_URL,
   OIDC_ISSUER,
   OIDC_PORT,
+  REPLAY_PORT,
+  REPLAY_URL,
   usingPostgres,
 } from "./tests/support/env";
 
@@ -60,6 +62,14 @@ export default defineConfig({
       stdout: "ignore",
     },
     {
+      // Recorded GitHub and Notion answers for the built-in servers (tests/fixtures/replay).
+      command: `node tests/fixtures/replay/server.mjs`,
+      url: `${REPLAY_URL}/__requests?token=none`,
+      env: { PORT: String(REPLAY_PORT) },
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
+    {
       command: `node tests/support/start-hub.mjs`,
       url: `${HUB_URL}/api/health`,
       timeout: 60_000,
@@ -76,6 +86,8 @@ export default defineConfig({
         AUTH_OIDC_ID: "mcphub-test",
         AUTH_OIDC_SECRET: "mcphub-test-oidc-client-secret",
         AUTH_OIDC_NAME: "Test SSO",
+        GITHUB_API_URL: `${REPLAY_URL}/github`,
+        NOTION_API_URL: `${REPLAY_URL}/notion`,
         HUB_LOG_FILE: `${ARTIFACTS_DIR}/hub.log`,
         [HUB_SHARED_SECRET.name]: HUB_SHARED_SECRET.value,
         ...testSecrets,

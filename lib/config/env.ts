@@ -30,6 +30,13 @@ export function allowlistEntryProblem(entry: string): string | null {
     return `"${entry}" is not a CIDR range such as 169.254.169.254/32`;
   return null;
 }
+/** An http(s) base URL without a trailing slash, or the default when unset. */
+const apiUrl = (fallback: string) =>
+  optionalText
+    .refine((value) => value === undefined || (/^https?:\/\/[^\s?#]+$/.test(value) && URL.canParse(value)), {
+      message: `must be an http(s) URL without query or fragment, such as ${fallback}`,
+    })
+    .transform((value) => (value ?? fallback).replace(/\/+$/, ""));
 
 const envSchema = z.object({
   DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
@@ -64,9 +71,6 @@ const envSchema = z.object({
   AUTH_GITHUB_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
     message: "must be an http(s) URL such as https://github.example.com",
   }),
-  GITHUB_API_URL: optionalText.refine((value) => value === undefined || /^https?:\/\//.test(value), {
-    message: "must be an http(s) URL such as https://github.example.com/api/v3",
-  }),
   AUTH_OIDC_ISSUER: optionalText,
   AUTH_OIDC_ID: optionalText,
   AUTH_OIDC_SECRET: optionalText,
@@ -82,6 +86,9 @@ const envSchema = z.object({
         });
     }
   }),
+  // The built-in servers' APIs (lib/builtin): GitHub Enterprise Server's is https://HOST/api/v3.
+  GITHUB_API_URL: apiUrl("https://api.github.com"),
+  NOTION_API_URL: apiUrl("https://api.notion.com"),
   PORT: optionalText.transform((value) => value ?? "3000"),
 });
 

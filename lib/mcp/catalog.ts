@@ -4,7 +4,7 @@ import type {
   ResourceTemplateType as ResourceTemplate,
   Tool,
 } from "@modelcontextprotocol/server";
-import { getPublicUrl } from "@/lib/config/env";
+import { linkMessage, linkUrl } from "@/lib/credentials/link-message";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { isIsolatedProcess } from "@/lib/processes/isolated";
@@ -220,15 +220,7 @@ function snapshotTools(server: Server): Tool[] {
   }));
 }
 
-/** What a person is told when a server needs a credential they have not linked. */
-export function linkMessage(credential: string): string {
-  return `Needs your ${credential}: link it at ${linkUrl(credential)}`;
-}
-
-/** The hub's own page where a person links a credential: never a third party, never a secret in it. */
-export function linkUrl(_credential: string): string {
-  return `${getPublicUrl()}/account/connections`;
-}
+export { linkMessage, linkUrl };
 
 /** Prompts, named like tools (prefix + separator), routed by exact lookup. */
 export async function buildPromptCatalog(

@@ -1,4 +1,5 @@
 import { AppError, type FieldErrors } from "@/lib/errors";
+import { BUILTIN_CREDENTIALS } from "./needs";
 import type { ServerInput } from "./schemas";
 
 /**
@@ -168,7 +169,7 @@ export function parseServerForm(
  * show which credentials and variables the configuration needs while the admin types.
  */
 export function templatedFormValues(
-  values: Pick<ServerFormValues, "type" | "args" | "env" | "url" | "headers">,
+  values: Pick<ServerFormValues, "type" | "args" | "env" | "url" | "headers"> & { builtin?: string },
 ): string[] {
   const after = (line: string, separator: string) => {
     const at = line.indexOf(separator);
@@ -176,6 +177,9 @@ export function templatedFormValues(
   };
   if (values.type === "stdio")
     return [...lines(values.args), ...lines(values.env).flatMap((line) => after(line, "="))];
-  if (values.type === "builtin") return [];
+  if (values.type === "builtin") {
+    const credential = BUILTIN_CREDENTIALS[values.builtin as keyof typeof BUILTIN_CREDENTIALS];
+    return credential ? [`\${USER_${credential}}`] : [];
+  }
   return [values.url, ...lines(values.headers).flatMap((line) => after(line, ":"))];
 }

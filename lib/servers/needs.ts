@@ -1,5 +1,11 @@
 import { TemplateError, templateVariables } from "@/lib/templates/template";
-import type { ServerConfig } from "./schemas";
+import type { BUILTINS, ServerConfig } from "./schemas";
+
+/** The credential each person links for a built-in server (lib/builtin): their own API token. */
+export const BUILTIN_CREDENTIALS: Record<(typeof BUILTINS)[number], string> = {
+  github: "GITHUB_TOKEN",
+  notion: "NOTION_TOKEN",
+};
 
 /** What a server's `${…}` templates ask for, by kind. Safe to import in client components. */
 export type TemplateNeeds = {
@@ -38,7 +44,8 @@ export function templateNeeds(values: Iterable<string>): TemplateNeeds {
 /** The template-bearing values of a stored configuration: args and env values, or URL and header values. */
 export function templatedValues(config: ServerConfig): string[] {
   if (config.type === "stdio") return [...config.args, ...Object.values(config.env)];
-  if (config.type === "builtin") return [];
+  // A built-in server reads its caller's token as if it were configured as `${USER_GITHUB_TOKEN}`.
+  if (config.type === "builtin") return [`\${USER_${BUILTIN_CREDENTIALS[config.builtin]}}`];
   return [config.url, ...Object.values(config.headers)];
 }
 

@@ -1,4 +1,5 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import { builtinToolSnapshot } from "@/lib/builtin";
 import { getDb } from "@/lib/db";
 import { groupServers, groups, type Server, servers, type ToolSnapshot, type User } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
@@ -67,6 +68,15 @@ function rowValues(validated: ValidatedServer) {
   };
 }
 
+/**
+ * A built-in server's tools are known without anyone's token: recorded when it is saved, so group
+ * tool choices and the catalog (for people who have not linked the credential) have them at once.
+ */
+async function builtinTools(validated: ValidatedServer) {
+  if (validated.config.type !== "builtin") return {};
+  return { tools: await builtinToolSnapshot(validated.config.builtin), toolsListedAt: new Date() };
+}
+
 export async function createServer(
   actor: Pick<User, "role">,
   input: unknown,
@@ -76,7 +86,7 @@ export async function createServer(
   const db = await getDb();
   const [server] = await db
     .insert(servers)
-    .values(rowValues(validated))
+    .values({ ...rowValues(validated), ...(await builtinTools(validated)) })
     .onConflictDoNothing({ target: servers.name })
     .returning();
   if (!server) {
@@ -113,7 +123,12 @@ export async function updateServer(
   }
   const [server] = await db
     .update(servers)
-    .set({ ...rowValues(validated), configVersion: current.configVersion + 1, updatedAt: new Date() })
+    .set({
+      ...rowValues(validated),
+      ...(await builtinTools(validated)),
+      configVersion: current.configVersion + 1,
+      updatedAt: new Date(),
+    })
     .where(eq(servers.id, current.id))
     .returning();
   if (!server) throw new AppError("not_found", `No server named ${name}`);

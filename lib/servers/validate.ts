@@ -7,6 +7,7 @@ import {
 } from "@/lib/templates/template";
 import { hostRefusal } from "@/lib/upstream/outbound";
 import { ISOLATION_BY_TYPE } from "./isolation";
+import { BUILTIN_CREDENTIALS } from "./needs";
 import type { Isolation, ParsedServerInput, RiskLevel, ServerConfig } from "./schemas";
 
 /** What a valid server configuration needs and what the admin should be told about it. */
@@ -35,7 +36,8 @@ function templatedFields(input: ParsedServerInput): Array<[field: string, value:
       ...Object.entries(input.env).map(([k, v]): [string, string] => [`env.${k}`, v]),
     ];
   }
-  if (input.type === "builtin") return [];
+  // A built-in server reads its caller's own token, as `${USER_GITHUB_TOKEN}` would.
+  if (input.type === "builtin") return [["builtin", `\${USER_${BUILTIN_CREDENTIALS[input.builtin]}}`]];
   return [
     ["url", input.url],
     ...Object.entries(input.headers).map(([k, v]): [string, string] => [`headers.${k}`, v]),

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Client } from "@modelcontextprotocol/client";
+import { type BuiltinKind, connectBuiltin } from "@/lib/builtin";
 import { getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
 import { connectIsolatedProcess, isIsolatedProcess } from "@/lib/processes/isolated";
@@ -67,7 +68,10 @@ export class UpstreamPool {
       throw new Error(`${server.name} is unavailable (${failure.message}); the hub retries in ${seconds} s`);
     }
     this.closeOtherVersions(server);
-    const opening = this.open(key, server, caller);
+    const opening =
+      server.config.type === "builtin"
+        ? this.openBuiltin(key, server, server.config.builtin, caller)
+        : this.open(key, server, caller);
     this.connections.set(key, opening);
     opening.catch(() => {
       if (this.connections.get(key) === opening) this.connections.delete(key);
@@ -138,6 +142,28 @@ export class UpstreamPool {
       throw failure;
     }
   }
+
+  // --- built-in servers (lib/builtin) ---
+  /**
+   * A built-in server runs in this process, bound to the caller's own token (per person, like
+   * `token` isolation). A missing credential is a MissingVariableError, as for templates: no backoff.
+   */
+  private async openBuiltin(
+    key: string,
+    server: Server,
+    kind: BuiltinKind,
+    caller: UpstreamCaller,
+  ): Promise<UpstreamConnection> {
+    const client = await connectBuiltin(kind, caller);
+    const connection: UpstreamConnection = { key, server, client, lastUsed: Date.now(), lists: new Map() };
+    client.onclose = () => {
+      void this.connections.get(key)?.then((c) => {
+        if (c === connection) this.connections.delete(key);
+      });
+    };
+    return connection;
+  }
+  // --- end of built-in servers ---
 
   private recordFailure(key: string, message: string) {
     const count = (this.failures.get(key)?.count ?? 0) + 1;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { builtinToolSnapshot } from "@/lib/builtin";
 import { getCredentialValues } from "@/lib/credentials/queries";
 import type { ToolSnapshot, User } from "@/lib/db/schema";
 import type { ServerConfig } from "@/lib/servers/schemas";
@@ -28,10 +29,12 @@ export async function probeServer(
 ): Promise<ProbeResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
+  // Built-in servers run in the hub: listing their tools needs no token.
   if (config.type === "builtin")
     return {
-      ok: false,
-      error: "Built-in servers are served by the hub itself: there is nothing to connect to",
+      ok: true,
+      tools: await builtinToolSnapshot(config.builtin),
+      serverName: `mcphub-builtin-${config.builtin}`,
       ms: ms(),
     };
   let stderr = "";

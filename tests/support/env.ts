@@ -6,6 +6,9 @@ import path from "node:path";
  */
 export const HUB_PORT = Number(process.env.TEST_HUB_PORT ?? 3100);
 export const HUB_URL = `http://localhost:${HUB_PORT}`;
+/** The replay server the built-in GitHub and Notion tools talk to (tests/fixtures/replay). */
+export const REPLAY_PORT = HUB_PORT + 97;
+export const REPLAY_URL = `http://127.0.0.1:${REPLAY_PORT}`;
 export const OIDC_PORT = Number(process.env.TEST_OIDC_PORT ?? 3190);
 export const OIDC_ISSUER = `http://localhost:${OIDC_PORT}`;
 

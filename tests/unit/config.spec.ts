@@ -76,6 +76,16 @@ test.describe("configuration", () => {
       { MCPHUB_PUBLIC_URL: "ftp://hub" },
       /MCPHUB_PUBLIC_URL must be an http\(s\) URL/,
     ],
+    [
+      "a GitHub API URL that is not http(s)",
+      { GITHUB_API_URL: "ghe.example.com/api/v3" },
+      /GITHUB_API_URL must be an http\(s\) URL/,
+    ],
+    [
+      "a Notion API URL with a query",
+      { NOTION_API_URL: "https://api.notion.com?x=1" },
+      /NOTION_API_URL must be/,
+    ],
   ] as const) {
     test(`${name} is refused with a message that names the variable`, () => {
       expect(() => getEnv({ ...base, ...env } as NodeJS.ProcessEnv)).toThrow(message);

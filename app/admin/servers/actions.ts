@@ -18,6 +18,7 @@ import {
   updateServer,
 } from "@/lib/servers/queries";
 import { probeConfig, refreshServerTools, sameConfig } from "@/lib/servers/refresh";
+import { credentialsNeeded } from "@/lib/upstream/needs";
 import type { ServerSaveData, ServerTestData } from "./action-types";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -30,7 +31,8 @@ function revalidateServers(name?: string) {
 
 /** After a save: lists the tools when the admin can connect alone, and says what happened. */
 async function listAfterSave(server: Server, admin: User): Promise<string> {
-  if (server.config.type === "builtin") return "Built-in servers are served by the hub itself.";
+  if (server.config.type === "builtin")
+    return `Built into the hub: ${plural(server.tools?.length ?? 0, "tool")}, each person calls with their own ${credentialsNeeded(server.config).join(", ")}.`;
   const needs = templateNeeds(templatedValues(server.config));
   if (!canProbeAsAdmin(needs)) {
     const what =

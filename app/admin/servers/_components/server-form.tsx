@@ -56,6 +56,7 @@ function needsOf(form: HTMLFormElement | null, fallback: ServerFormValues): Temp
       env: text("env"),
       url: text("url"),
       headers: text("headers"),
+      builtin: text("builtin"),
     }),
   );
 }
