@@ -9,11 +9,68 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startLocalHub, ROOT } from "./local-hub.mjs";
+import { ROOT, startLocalHub } from "./local-hub.mjs";
 import { ensureNode22 } from "./node22.mjs";
 
-/** Scenarios a gateway in front of a stdio server cannot pass, and why. Keyed "revision/scenario". */
-export const NOT_APPLICABLE = {};
+const RELAY =
+  "not supported: the hub does not relay an upstream's server-to-client requests (sampling, elicitation); " +
+  "its upstream connection is shared by many people's calls and declares no such capability";
+const MRTR =
+  "not supported: the hub does not relay an upstream's input_required results (multi-round-trip); " +
+  "the fixture has no such tools either. The hub's own input_required (credential linking) is tested in tests/api";
+const TASKS = "not applicable: the tasks extension is unfinished and the hub does not advertise it";
+
+/**
+ * Scenarios the hub does not pass for a documented reason (a feature a gateway does not relay, a
+ * check the suite cannot make through an authenticated endpoint), keyed "revision/scenario". They
+ * are reported but not counted. Anything failing that is not listed here counts as a failure.
+ */
+export const NOT_APPLICABLE = {
+  "2025-11-25/tools-call-sampling": RELAY,
+  "2025-11-25/tools-call-elicitation": RELAY,
+  "2025-11-25/elicitation-sep1034-defaults": RELAY,
+  "2025-11-25/elicitation-sep1330-enums": RELAY,
+  "2025-11-25/tools-call-with-logging":
+    "not supported: upstream log notifications are not relayed (a shared upstream connection cannot tell which caller a log line belongs to; logging is deprecated in 2026-07-28, SEP-2577)",
+  "2025-11-25/resources-subscribe":
+    "not applicable: the hub does not declare resources.subscribe, and the scenario calls it anyway",
+  "2025-11-25/resources-unsubscribe":
+    "not applicable: the hub does not declare resources.subscribe, and the scenario calls it anyway",
+  "2026-07-28/http-header-validation":
+    "not testable here: this scenario drops the URL's query (where the key is, the suite cannot send an Authorization header), so the hub answers 401 before it looks at Mcp-Method/Mcp-Name",
+  "2026-07-28/http-custom-header-server-validation":
+    "not testable: no tool declares x-mcp-header annotations (the suite says so itself)",
+  "2026-07-28/server-stateless":
+    "not testable through a gateway: only the undeclared-capability probe fails, it needs a tool test_missing_capability that judges the caller's own capabilities, which an upstream behind the hub never sees",
+  ...Object.fromEntries(
+    [
+      "basic-elicitation",
+      "basic-list-roots",
+      "basic-sampling",
+      "capability-check",
+      "multi-round",
+      "multiple-input-requests",
+      "non-tool-request",
+      "request-state",
+      "result-type",
+      "tampered-state",
+    ].map((name) => [`2026-07-28/input-required-result-${name}`, MRTR]),
+  ),
+  ...Object.fromEntries(
+    [
+      "capability-negotiation",
+      "dispatch-and-envelope",
+      "lifecycle",
+      "mrtr-composition",
+      "mrtr-input",
+      "request-headers",
+      "request-state-removal",
+      "required-task-error",
+      "status-notifications",
+      "wire-fields",
+    ].map((name) => [`2026-07-28/tasks-${name}`, TASKS]),
+  ),
+};
 
 const SUITES = [
   {
@@ -79,7 +136,11 @@ async function main() {
       toolPrefix: "",
       isolation: "none",
     });
-    await hub.api("POST", "/api/v1/groups", { name: "conformance", servers: ["conformance"], visibility: "public" });
+    await hub.api("POST", "/api/v1/groups", {
+      name: "conformance",
+      servers: ["conformance"],
+      visibility: "public",
+    });
     await hub.api("PUT", "/api/v1/me/groups/conformance", { active: true });
     // The suite sends no custom headers: the key goes in the query, which the endpoint accepts.
     const url = `${hub.url}/api/mcp/conformance?key=${hub.adminKey}`;
@@ -110,7 +171,9 @@ async function main() {
         if (status === "pass") passed++;
         else if (status === "fail") failed++;
         const mark = status === "pass" ? "✓" : status === "fail" ? "✗" : "-";
-        console.log(`${mark} ${suite.revision} ${scenario}${status === "fail" ? `: ${scenarios[scenario].failures[0]}` : ""}`);
+        console.log(
+          `${mark} ${suite.revision} ${scenario}${status === "fail" ? `: ${scenarios[scenario].failures[0]}` : ""}`,
+        );
       }
       if (checks.size === 0) {
         failed++;

@@ -36,7 +36,9 @@ export function ensureNode22() {
   if (given) {
     const version = versionOf(given);
     if (!version || !recentEnough(version))
-      throw new Error(`NODE22=${given} is not a Node ≥ ${MINIMUM.join(".")} binary (${version ?? "does not run"})`);
+      throw new Error(
+        `NODE22=${given} is not a Node ≥ ${MINIMUM.join(".")} binary (${version ?? "does not run"})`,
+      );
     return given;
   }
   const existing = existsSync(NODE22_BIN) ? versionOf(NODE22_BIN) : null;
@@ -64,7 +66,9 @@ export function ensureNode22() {
   }
   const version = versionOf(NODE22_BIN);
   if (!version || !recentEnough(version))
-    throw new Error(`The fetched Node at ${NODE22_BIN} does not run or is too old (${version ?? "no version"})`);
+    throw new Error(
+      `The fetched Node at ${NODE22_BIN} does not run or is too old (${version ?? "no version"})`,
+    );
   return NODE22_BIN;
 }
 
