@@ -186,9 +186,33 @@ async function main() {
   }
   summary.seconds = (Date.now() - started) / 1000;
   writeFileSync(path.join(OUT, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(path.join(OUT, "summary.md"), renderMarkdown(summary));
   console.log(`\nconformance took ${summary.seconds.toFixed(1)} s; details in tests/.artifacts/conformance/`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
+}
+
+/** The per-revision tables of docs/conformance.md. */
+function renderMarkdown(summary) {
+  const lines = [];
+  for (const [revision, { scenarios }] of Object.entries(summary.revisions)) {
+    const all = Object.entries(scenarios);
+    const count = (status) => all.filter(([, s]) => s.status === status).length;
+    lines.push(
+      `### ${revision}`,
+      "",
+      `${count("pass")} pass, ${count("fail")} fail, ${count("not applicable")} not applicable (of ${all.length}).`,
+      "",
+      "| scenario | result | why |",
+      "|---|---|---|",
+      ...all.map(
+        ([name, s]) =>
+          `| ${name} | ${s.status} | ${s.reason ?? (s.status === "fail" ? `bug, open: ${s.failures[0]}` : "")} |`,
+      ),
+      "",
+    );
+  }
+  return lines.join("\n");
 }
 
 main().catch((error) => {

@@ -73,5 +73,10 @@ export function ensureNode22() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(ensureNode22());
+  try {
+    console.log(ensureNode22());
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
 }
