@@ -16,7 +16,10 @@ const NOT_INHERITED = [/^MCPHUB_/, /^AUTH_/, /^DATABASE_URL$/, /^PORT$/, /^HOSTN
  * Starts a hub on `port` and resolves once /api/health answers. `stop()` ends it and removes its
  * data folder. `api(method, path, body)` calls /api/v1 with the admin's key and throws on a non-2xx.
  */
-export async function startLocalHub({ port, label = "hub", env = {}, quiet = true }) {
+/**
+ * @param {{ port: number, label?: string, env?: Record<string, string>, nodeArgs?: string[], quiet?: boolean }} options
+ */
+export async function startLocalHub({ port, label = "hub", env = {}, nodeArgs = [], quiet = true }) {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
     console.log("No production build yet: running next build");
     execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit" });
@@ -29,22 +32,26 @@ export async function startLocalHub({ port, label = "hub", env = {}, quiet = tru
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))),
   );
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...inherited,
-      NODE_ENV: "production",
-      PORT: String(port),
-      MCPHUB_DATA_DIR: dataDir,
-      MCPHUB_PUBLIC_URL: url,
-      MCPHUB_ADMIN_EMAIL: "admin@localhost",
-      MCPHUB_ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
-      MCPHUB_ADMIN_API_KEY: adminKey,
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...inherited,
+        NODE_ENV: "production",
+        PORT: String(port),
+        MCPHUB_DATA_DIR: dataDir,
+        MCPHUB_PUBLIC_URL: url,
+        MCPHUB_ADMIN_EMAIL: "admin@localhost",
+        MCPHUB_ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+        MCPHUB_ADMIN_API_KEY: adminKey,
+        ...env,
+      },
     },
-  });
+  );
   const log = [];
   for (const stream of [child.stdout, child.stderr])
     stream.on("data", (chunk) => {
