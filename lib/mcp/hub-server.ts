@@ -37,6 +37,8 @@ export function buildHubServer(
         tools: { listChanged: true },
         prompts: { listChanged: true },
         resources: { listChanged: true },
+        completions: {},
+        logging: {},
       },
       instructions: INSTRUCTIONS,
     },
@@ -58,19 +60,64 @@ export function buildHubServer(
     // A session outlives the key that opened it (it is bound to the person): the key that sent
     // this very request is the one the call log names.
     const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
-    return callToolFor({ ...principal, keyId }, scope, request.params.name, request.params.arguments, {
-      // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
-      // JSON-RPC id is the client's choice and repeats across connections.
-      requestId: randomUUID(),
-      signal: ctx.mcpReq.signal,
-      linkBy: linkingMode(server, ctx.mcpReq),
-      ...(progressToken !== undefined && {
-        onProgress: (progress) =>
-          void ctx.mcpReq
-            .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
-            .catch(() => {}),
-      }),
-    });
+    // Progress notifications still being written when the result arrives are waited for, so the
+    // last one is not lost when the response ends the request's stream (2026-07-28, stateless).
+    const notifying = new Set<Promise<void>>();
+    const result = await callToolFor(
+      { ...principal, keyId },
+      scope,
+      request.params.name,
+      request.params.arguments,
+      {
+        // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
+        // JSON-RPC id is the client's choice and repeats across connections.
+        requestId: randomUUID(),
+        signal: ctx.mcpReq.signal,
+        linkBy: linkingMode(server, ctx.mcpReq),
+        ...(progressToken !== undefined && {
+          onProgress: (progress) => {
+            const sent = ctx.mcpReq
+              .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
+              .catch(() => {});
+            notifying.add(sent);
+            void sent.finally(() => notifying.delete(sent));
+          },
+        }),
+      },
+    );
+    await Promise.all(notifying);
+    return result;
+  });
+
+  // The hub has no log messages of its own for clients; the level is accepted so clients that set
+  // one at start do not fail.
+  server.setRequestHandler("logging/setLevel", async () => ({}));
+
+  server.setRequestHandler("completion/complete", async (request, ctx) => {
+    const who = caller(ctx.mcpReq.id);
+    const ref = request.params.ref;
+    const servers = await visible();
+    let owner: VisibleServer["server"] | undefined;
+    let upstreamRef = ref;
+    if (ref.type === "ref/prompt") {
+      const route = (await buildPromptCatalog(servers, who)).routes.get(ref.name);
+      owner = route?.server;
+      upstreamRef = { ...ref, name: route?.upstreamName ?? ref.name };
+    } else {
+      const templates = await buildResourceCatalog(servers, who, "resourceTemplates");
+      owner = templates.owners.find((o) =>
+        o.items.some((item) => "uriTemplate" in item && item.uriTemplate === ref.uri),
+      )?.server;
+    }
+    if (!owner)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        ref.type === "ref/prompt" ? `Unknown prompt: ${ref.name}` : `Unknown resource template: ${ref.uri}`,
+      );
+    const connection = await getUpstreamPool().acquire(owner, who);
+    if (!connection.client.getServerCapabilities()?.completions)
+      return { completion: { values: [], total: 0, hasMore: false } };
+    return connection.client.complete({ ...request.params, ref: upstreamRef }, { signal: ctx.mcpReq.signal });
   });
 
   server.setRequestHandler("prompts/list", async (request) => ({

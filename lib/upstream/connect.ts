@@ -41,7 +41,30 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
     transport.stderr?.on("data", (chunk: Buffer) => options.onStderr?.(chunk.toString("utf8")));
   }
   await withTimeout(client.connect(transport), options.timeoutMs, "initialize", () => client.close());
+  deliverResponsesAfterNotifications(transport);
   return client;
+}
+
+/**
+ * The SDK client hands notifications to their handlers a microtask later but settles responses at
+ * once, so a progress notification read in the same chunk as its request's response found the
+ * request gone and was dropped (the last "100 of 100" of a fast tool). Responses are delivered a
+ * microtask later too, which keeps the upstream's order.
+ */
+function deliverResponsesAfterNotifications(transport: {
+  onmessage?: (message: never, extra?: never) => void;
+}) {
+  const deliver = transport.onmessage;
+  if (!deliver) return;
+  transport.onmessage = (message, extra) => {
+    const isResponse =
+      typeof message === "object" &&
+      message !== null &&
+      "id" in message &&
+      ("result" in message || "error" in message);
+    if (isResponse) queueMicrotask(() => deliver(message, extra));
+    else deliver(message, extra);
+  };
 }
 
 /**

@@ -1,0 +1,359 @@
+// npm run bench:gateway - what the hub adds on the path of an MCP call. One run measures a
+// tools/call of server-everything's `echo`:
+//   direct-http     server-everything's own streamable HTTP
+//   direct-stdio    server-everything over stdio through the SDK client (one connection)
+//   hub             MCPHub (production build, `next start`, embedded DB) in front of the stdio server
+//   supergateway    `supergateway --stateful` (a child per session) in front of the same stdio server
+// at 1, 8 and 32 concurrent clients (each its own SDK v2 client and session), every configuration
+// twice; then tools/list of 500 tools (20 servers × 25) through the hub, the hub's RSS, and its RSS
+// with 200 open sessions. Ports 3720-3749 (BENCH_PORT_BASE). BENCH_SECONDS per measurement (3).
+// Prints a Markdown report and writes it to tests/.artifacts/bench-gateway.md.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { ROOT, startLocalHub } from "../scripts/local-hub.mjs";
+
+const BASE = Number(process.env.BENCH_PORT_BASE ?? 3720);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONCURRENCY = [1, 8, 32];
+const EVERYTHING = path.join(ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+
+type Stats = { p50: number; p99: number; rate: number; calls: number };
+type Call = () => Promise<unknown>;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Each worker calls in a loop for SECONDS after a short warm-up; latencies of every call. */
+async function measure(workers: Call[], seconds = SECONDS): Promise<Stats> {
+  const warmUntil = performance.now() + 300;
+  await Promise.all(
+    workers.map(async (call) => {
+      while (performance.now() < warmUntil) await call();
+    }),
+  );
+  const latencies: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    workers.map(async (call) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await call();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rate: latencies.length / elapsed,
+    calls: latencies.length,
+  };
+}
+
+async function httpClient(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  return client;
+}
+
+function echo(client: Client, name: string): Call {
+  return async () => {
+    const result = await client.callTool({ name, arguments: { message: "bench" } });
+    if (result.isError) throw new Error(`echo failed: ${JSON.stringify(result.content)}`);
+  };
+}
+
+function startProcess(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(command, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+  });
+}
+
+function stopProcess(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+  } catch {}
+}
+
+async function waitForPort(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const up = await fetch(url, { method: "GET" })
+      .then(() => true)
+      .catch(() => false);
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** RSS in MB of one process (not its children). */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The hub's own processes (next start and any worker it forks), without the upstream children. */
+function hubRss(groupId: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (
+        Number(fields[2]) === groupId &&
+        !cmdline.includes("server-everything") &&
+        !cmdline.includes("many-tools")
+      )
+        total += rssOf(Number(entry));
+    } catch {}
+  }
+  return total;
+}
+
+type Row = { target: string; clients: number; run: number } & Stats;
+
+async function main() {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const ports = { everything: BASE, hub: BASE + 10, supergateway: BASE + 20 };
+
+  const everything = startProcess("node", [EVERYTHING, "streamableHttp"], { PORT: String(ports.everything) });
+  const supergateway = startProcess("node", [
+    "node_modules/supergateway/dist/index.js",
+    "--stdio",
+    `node ${EVERYTHING} stdio`,
+    "--outputTransport",
+    "streamableHttp",
+    "--stateful",
+    "--port",
+    String(ports.supergateway),
+    "--logLevel",
+    "none",
+  ]);
+  // BENCH_PROFILE=1: only the hub at one client for 10 s, with a CPU profile written when it stops.
+  const profileDir = path.join(ROOT, "tests/.artifacts/hub-profile");
+  const hub = await startLocalHub({
+    port: ports.hub,
+    label: "bench-hub",
+    nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  try {
+    await waitForPort(`http://localhost:${ports.everything}/mcp`);
+    await waitForPort(`http://localhost:${ports.supergateway}/mcp`);
+    await hub.api("POST", "/api/v1/servers", {
+      name: "every",
+      type: "stdio",
+      command: "node",
+      args: [EVERYTHING, "stdio"],
+      isolation: "none",
+    });
+    await hub.api("POST", "/api/v1/groups", { name: "bench", servers: ["every"], visibility: "public" });
+    await hub.api("PUT", "/api/v1/me/groups/bench", { active: true });
+    const hubHeaders = { Authorization: `Bearer ${hub.adminKey}` };
+    const idleRss = hubRss(hub.pid ?? 0);
+
+    const stdioClient = new Client({ name: "bench", version: "1.0.0" });
+    await stdioClient.connect(
+      new StdioClientTransport({ command: "node", args: [EVERYTHING, "stdio"], stderr: "ignore" }),
+    );
+
+    const targets: Array<{
+      name: string;
+      open: (n: number) => Promise<{ calls: Call[]; close: () => Promise<void> }>;
+    }> = [
+      {
+        name: "direct-http",
+        open: async (n) => {
+          const clients = await Promise.all(
+            Array.from({ length: n }, () => httpClient(`http://localhost:${ports.everything}/mcp`)),
+          );
+          return { calls: clients.map((c) => echo(c, "echo")), close: () => closeAll(clients) };
+        },
+      },
+      {
+        name: "direct-stdio",
+        open: async (n) => ({
+          calls: Array.from({ length: n }, () => echo(stdioClient, "echo")),
+          close: async () => {},
+        }),
+      },
+      {
+        name: "hub",
+        open: async (n) => {
+          const clients = await Promise.all(
+            Array.from({ length: n }, () => httpClient(`${hub.url}/api/mcp/bench`, hubHeaders)),
+          );
+          return { calls: clients.map((c) => echo(c, "every-echo")), close: () => closeAll(clients) };
+        },
+      },
+      {
+        name: "supergateway",
+        open: async (n) => {
+          const clients = await Promise.all(
+            Array.from({ length: n }, () => httpClient(`http://localhost:${ports.supergateway}/mcp`)),
+          );
+          return { calls: clients.map((c) => echo(c, "echo")), close: () => closeAll(clients) };
+        },
+      },
+    ];
+
+    if (process.env.BENCH_PROFILE) {
+      const opened = await targets[2]?.open(1);
+      const stats = await measure(opened?.calls ?? [], 10);
+      await opened?.close();
+      console.log(`hub, 1 client, profiled: p50 ${stats.p50.toFixed(2)} ms; profile in ${profileDir}`);
+      return;
+    }
+    for (let run = 1; run <= 2; run++) {
+      for (const clients of CONCURRENCY) {
+        for (const target of targets) {
+          const opened = await target.open(clients);
+          const stats = await measure(opened.calls);
+          await opened.close();
+          rows.push({ target: target.name, clients, run, ...stats });
+          console.log(
+            `run ${run} ${target.name.padEnd(13)} ${String(clients).padStart(2)} clients: p50 ${stats.p50.toFixed(2)} ms, p99 ${stats.p99.toFixed(2)} ms, ${stats.rate.toFixed(0)} calls/s`,
+          );
+        }
+      }
+    }
+    await stdioClient.close();
+    const loadedRss = hubRss(hub.pid ?? 0);
+
+    // tools/list of 500 tools: 20 servers of 25 tools in one group, listed on one session.
+    const many: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const name = `many${String(i).padStart(2, "0")}`;
+      await hub.api("POST", "/api/v1/servers", {
+        name,
+        type: "stdio",
+        command: "node",
+        args: [path.join(ROOT, "bench/many-tools-server.mjs")],
+        env: { TOOL_COUNT: "25" },
+        isolation: "none",
+      });
+      many.push(name);
+    }
+    await hub.api("POST", "/api/v1/groups", { name: "many", servers: many, visibility: "public" });
+    await hub.api("PUT", "/api/v1/me/groups/many", { active: true });
+    const lister = await httpClient(`${hub.url}/api/mcp/many`, hubHeaders);
+    // The first list spawns 20 upstreams at once; on a loaded machine some miss the hub's list
+    // timeout and are left out until a later list, so it is repeated until all 500 tools are there.
+    const coldStart = performance.now();
+    let listed = (await lister.listTools()).tools.length;
+    const cold = performance.now() - coldStart;
+    for (let i = 0; listed !== 500 && i < 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      listed = (await lister.listTools()).tools.length;
+    }
+    if (listed !== 500) notes.push(`tools/list returned ${listed} tools, not 500`);
+    const listRuns: Stats[] = [];
+    for (let run = 0; run < 2; run++)
+      listRuns.push(
+        await measure(
+          [
+            async () => {
+              await lister.listTools();
+            },
+          ],
+          2,
+        ),
+      );
+    await lister.close();
+
+    // 200 open sessions (initialized, one tools/list each), then the hub's RSS.
+    const sessions: Client[] = [];
+    for (let i = 0; i < 200; i += 20) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, () => httpClient(`${hub.url}/api/mcp/bench`, hubHeaders)),
+      );
+      await Promise.all(batch.map((c) => c.listTools()));
+      sessions.push(...batch);
+    }
+    const sessionsRss = hubRss(hub.pid ?? 0);
+    await closeAll(sessions);
+
+    const report = render(rows, {
+      idleRss,
+      loadedRss,
+      sessionsRss,
+      coldList: cold,
+      list: listRuns,
+      notes,
+    });
+    mkdirSync(path.join(ROOT, "tests/.artifacts"), { recursive: true });
+    writeFileSync(path.join(ROOT, "tests/.artifacts/bench-gateway.md"), report);
+    console.log(`\n${report}`);
+  } finally {
+    await hub.stop();
+    stopProcess(everything);
+    stopProcess(supergateway);
+  }
+}
+
+async function closeAll(clients: Client[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.close().catch(() => {})));
+}
+
+function render(
+  rows: Row[],
+  extra: {
+    idleRss: number;
+    loadedRss: number;
+    sessionsRss: number;
+    coldList: number;
+    list: Stats[];
+    notes: string[];
+  },
+): string {
+  const get = (target: string, clients: number, run: number) =>
+    rows.find((r) => r.target === target && r.clients === clients && r.run === run) as Row;
+  const lines = [
+    `Run ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "cpu"}), Node ${process.version}; ${SECONDS} s per measurement, each configuration twice (run 1 / run 2).`,
+    "",
+    "| target | clients | p50 ms | p99 ms | calls/s | × direct-http calls/s | hub added p50 ms |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const clients of CONCURRENCY)
+    for (const target of ["direct-http", "direct-stdio", "hub", "supergateway"]) {
+      const runs = [1, 2].map((run) => get(target, clients, run));
+      const direct = [1, 2].map((run) => get("direct-http", clients, run));
+      const stdio = [1, 2].map((run) => get("direct-stdio", clients, run));
+      const fmt = (f: (r: Row, i: number) => number, digits = 2) =>
+        runs.map((r, i) => f(r, i).toFixed(digits)).join(" / ");
+      lines.push(
+        `| ${target} | ${clients} | ${fmt((r) => r.p50)} | ${fmt((r) => r.p99)} | ${fmt((r) => r.rate, 0)} | ${fmt((r, i) => r.rate / (direct[i] as Row).rate)} | ${target === "hub" || target === "supergateway" ? fmt((r, i) => r.p50 - (stdio[i] as Row).p50) : "-"} |`,
+      );
+    }
+  lines.push(
+    "",
+    "\"hub added p50\" is the gateway's p50 minus direct-stdio's p50 in the same run (both reach the same stdio server).",
+    "",
+    `tools/list of 500 tools (20 servers × 25) through the hub: first (uncached, 20 upstreams spawned) ${extra.coldList.toFixed(0)} ms; cached p50 ${extra.list.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.list.map((s) => s.p99.toFixed(2)).join(" / ")} ms.`,
+    "",
+    `Hub RSS (next start, without upstream children): ${extra.idleRss.toFixed(0)} MB after start, ${extra.loadedRss.toFixed(0)} MB after the call runs, ${extra.sessionsRss.toFixed(0)} MB with 200 open sessions.`,
+    ...extra.notes.map((note) => `\nNote: ${note}`),
+    "",
+  );
+  return lines.join("\n");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
