@@ -49,7 +49,7 @@ export default defineConfig({
   projects: [
     { name: "unit", testDir: "tests/unit" },
     { name: "api", testDir: "tests/api" },
-    { name: "e2e", testDir: "tests/e2e", use: { viewport: { width: 1280, height: 800 } } },
+    { name: "e2e", testDir: "tests/e2e", timeout: 60_000, use: { viewport: { width: 1280, height: 800 } } },
     // Reads what the hub logged while every other project used it.
     { name: "leaks", testDir: "tests/leaks", dependencies: ["unit", "api", "e2e"] },
   ],

@@ -35,6 +35,9 @@ async function inspector(args: string[]): Promise<string> {
   return stdout;
 }
 
+// One after the other: both would otherwise fetch Node 22 into the same folder at once.
+test.describe.configure({ mode: "serial" });
+
 test("the Inspector CLI lists the person's tools through the hub and calls echo", async () => {
   test.setTimeout(120_000);
   test.info().annotations.push({ type: "client", description: "@modelcontextprotocol/inspector 2.12 --cli" });
