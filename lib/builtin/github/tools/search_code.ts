@@ -7,7 +7,7 @@ export default defineTool({
   name: "search_code",
   title: "Search code",
   description:
-    "Search code across GitHub with GitHub's code search syntax (for example 'createServer repo:octo/hub language:ts' or 'TODO path:src org:octo'). Paginated.",
+    "Search code across GitHub with GitHub's code search syntax (for example 'createServer repo:octo/hub language:ts' or 'readFile path:src org:octo'). Paginated.",
   input: z.object({
     query: z.string().min(1).max(256).describe("GitHub code search query"),
     per_page: perPage,
