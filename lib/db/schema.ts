@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uuid,
 } from "drizzle-orm/pg-core";
 import type { ServerConfig } from "@/lib/servers/schemas";
@@ -208,6 +209,64 @@ export const userCredentials = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.name] })],
 );
 export type UserCredential = typeof userCredentials.$inferSelect;
+
+/**
+ * One row per administrative change (servers, groups, users, keys, imports, limits, settings): who
+ * made it, what it touched, and a small summary of what changed. Never a secret or a key.
+ */
+export const adminEvents = pgTable(
+  "admin_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    /** Kept beside the id so the trail still names the actor after their account is deleted. */
+    actorEmail: text("actor_email"),
+    /** A dotted verb such as `server.create`, `group.update`, `user.disable`, `settings.import`. */
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    targetName: text("target_name"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("admin_events_at_idx").on(t.at), index("admin_events_actor_id_at_idx").on(t.actorId, t.at)],
+);
+export type AdminEvent = typeof adminEvents.$inferSelect;
+
+/**
+ * An admin's calls-per-minute limit. `person`: every person (userId null, the default) or one
+ * person (userId set), across all servers. `server`: all people together on one server.
+ */
+export const rateLimitScope = pgEnum("rate_limit_scope", ["person", "server"]);
+
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    scope: rateLimitScope("scope").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    serverId: uuid("server_id").references(() => servers.id, { onDelete: "cascade" }),
+    callsPerMinute: integer("calls_per_minute").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("rate_limits_target_key").on(t.scope, t.userId, t.serverId).nullsNotDistinct()],
+);
+export type RateLimit = typeof rateLimits.$inferSelect;
+
+/**
+ * Calls counted per limit and minute, shared by every instance on one database (Redis holds them
+ * instead when REDIS_URL is set). Old windows are pruned.
+ */
+export const rateLimitWindows = pgTable(
+  "rate_limit_windows",
+  {
+    bucket: text("bucket").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    calls: integer("calls").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+);
 
 export const usersRelations = relations(users, ({ many }) => ({
   identities: many(userIdentities),
