@@ -1,4 +1,6 @@
 import { sql } from "drizzle-orm";
+import { busConnected } from "@/lib/cluster/bus";
+import { getEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db";
 import { sandboxSummary } from "@/lib/processes/summary";
 import packageJson from "@/package.json";
@@ -9,6 +11,8 @@ export type Health = {
   version: string;
   /** Which sandbox layers isolated processes run under on this machine (details on /admin/processes). */
   sandbox: Record<"uid" | "namespaces" | "limits" | "cgroup", boolean>;
+  /** This instance's MCPHUB_INSTANCE_ID, and whether it hears the other instances' changes. */
+  cluster: { instance: string | null; listening: boolean };
 };
 
 /** Answers within `timeoutMs` even when the database hangs. */
@@ -29,5 +33,6 @@ export async function checkHealth(timeoutMs = 2_000): Promise<Health> {
     db,
     version: packageJson.version,
     sandbox: sandboxSummary(),
+    cluster: { instance: getEnv().MCPHUB_INSTANCE_ID ?? null, listening: busConnected() },
   };
 }

@@ -43,6 +43,13 @@ const envSchema = z.object({
     message: "must be a postgres:// or postgresql:// URL (unset it to use the embedded database)",
   }),
   MCPHUB_DATA_DIR: optionalText.transform((value) => value ?? "./data"),
+  MCPHUB_INSTANCE_ID: optionalText.refine(
+    (value) => value === undefined || /^[a-z0-9][a-z0-9-]{0,31}$/.test(value),
+    {
+      message:
+        "must be 1-32 lower-case letters, digits or dashes, starting with a letter or digit, such as hub-a (it prefixes session ids, for the load balancer)",
+    },
+  ),
   MCPHUB_SECRET_KEY: base64Key,
   MCPHUB_SECRET_KEY_PREVIOUS: optionalText,
   AUTH_SECRET: optionalText,

@@ -1,5 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import { getDb } from "@/lib/db";
 import { type UserCredential, userCredentials } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
@@ -52,16 +53,12 @@ export async function listCredentials(userId: string): Promise<CredentialSummary
     .orderBy(userCredentials.name);
 }
 
-type Listener = (userId: string, name: string) => void;
-// On globalThis: Next.js may load this module once per route bundle, and the pool must hear every change.
-const holder = globalThis as typeof globalThis & { __mcphubCredentialListeners?: Set<Listener> };
-holder.__mcphubCredentialListeners ??= new Set();
-const listeners = holder.__mcphubCredentialListeners;
-
-/** Runs when a person's credential is set, replaced or removed (their connections must restart). */
-export function onCredentialChange(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+/**
+ * Runs when a person's credential is set, replaced or removed, on this instance or another (their
+ * connections and processes must restart with the new value).
+ */
+export function onCredentialChange(listener: (userId: string, name: string) => void): () => void {
+  return onClusterEvent("credential-changed", ({ userId, name }) => listener(userId, name));
 }
 
 /** Seals and saves a person's credential; the value is never returned or logged afterwards. */
@@ -85,7 +82,7 @@ export async function setCredential(
     })
     .returning(summaryColumns);
   if (!row) throw new AppError("internal", "The credential could not be saved");
-  for (const listener of listeners) listener(userId, name);
+  broadcast({ kind: "credential-changed", userId, name });
   return row;
 }
 
@@ -97,7 +94,7 @@ export async function deleteCredential(userId: string, rawName: string): Promise
     .where(and(eq(userCredentials.userId, userId), eq(userCredentials.name, name)))
     .returning({ name: userCredentials.name });
   if (removed.length === 0) throw new AppError("not_found", `You have no credential named ${name}`);
-  for (const listener of listeners) listener(userId, name);
+  broadcast({ kind: "credential-changed", userId, name });
 }
 
 /**
@@ -113,4 +110,19 @@ export async function getCredentialValues(userId: string, names: string[]): Prom
     .where(and(eq(userCredentials.userId, userId), inArray(userCredentials.name, names)));
   const vault = getVault();
   return Object.fromEntries(rows.map((row) => [row.name, vault.open(row.sealedValue, userId, row.name)]));
+}
+
+/** The credentials set or replaced after `since`, by anyone, on any instance (names only, never values). */
+export async function credentialsChangedSince(
+  since: Date,
+): Promise<Array<{ userId: string; name: string; updatedAt: Date }>> {
+  const db = await getDb();
+  return db
+    .select({
+      userId: userCredentials.userId,
+      name: userCredentials.name,
+      updatedAt: userCredentials.updatedAt,
+    })
+    .from(userCredentials)
+    .where(gt(userCredentials.updatedAt, since));
 }

@@ -12,7 +12,13 @@ import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-type OpenDatabase = { db: Database; driver: "postgres" | "pglite"; close: () => Promise<void> };
+type OpenDatabase = {
+  db: Database;
+  driver: "postgres" | "pglite";
+  /** The postgres.js client (PostgreSQL only): LISTEN/NOTIFY for the cluster bus. */
+  sql?: postgres.Sql;
+  close: () => Promise<void>;
+};
 
 // Next.js may load this module more than once (instrumentation, route bundles); one process must
 // still hold exactly one database handle, and PGlite must never be opened twice on one folder.
@@ -25,6 +31,11 @@ export async function getDb(): Promise<Database> {
 
 export async function getDatabaseDriver(): Promise<OpenDatabase["driver"]> {
   return (await openOnce()).driver;
+}
+
+/** The raw postgres.js client when the hub runs on PostgreSQL; undefined on PGlite. */
+export async function getPostgresClient(): Promise<postgres.Sql | undefined> {
+  return (await openOnce()).sql;
 }
 
 function openOnce(): Promise<OpenDatabase> {
@@ -43,7 +54,7 @@ async function openDatabase(): Promise<OpenDatabase> {
     const client = postgres(env.DATABASE_URL, { max: 10, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
     logger.info({ driver: "postgres", ms: Math.round(performance.now() - started) }, "database ready");
-    return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+    return { db, driver: "postgres", sql: client, close: () => client.end({ timeout: 5 }) };
   }
   const dir = path.resolve(env.MCPHUB_DATA_DIR, "pglite");
   mkdirSync(dir, { recursive: true, mode: 0o700 });

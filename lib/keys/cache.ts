@@ -1,3 +1,4 @@
+import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import type { UserRole } from "@/lib/db/schema";
 
 /** One cached key lookup: enough to authenticate without the database. */
@@ -36,11 +37,19 @@ export function cacheKey(hashedKey: string, value: CachedKey): void {
   entries.set(hashedKey, value);
 }
 
+/** Drops a revoked key here and on every other instance. */
 export function forgetKey(hashedKey: string): void {
-  entries.delete(hashedKey);
+  broadcast({ kind: "key-revoked", hashedKey });
 }
 
-/** Drops every cached lookup of one user's keys (disabled, deleted, role changed). */
+/** Drops every cached lookup of one user's keys (disabled, deleted, role changed), on every instance. */
 export function forgetUserKeys(userId: string): void {
-  for (const [hash, entry] of entries) if (entry.userId === userId) entries.delete(hash);
+  broadcast({ kind: "user-changed", userId });
 }
+
+// Registered once per process (the map is shared on globalThis; a second bundle's copy only repeats a delete).
+onClusterEvent("key-revoked", ({ hashedKey }) => entries.delete(hashedKey));
+onClusterEvent("user-changed", ({ userId }) => {
+  for (const [hash, entry] of entries) if (entry.userId === userId) entries.delete(hash);
+});
+onClusterEvent("resync", () => entries.clear());

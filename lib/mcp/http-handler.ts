@@ -5,7 +5,7 @@ import {
   isLegacyRequest,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import { getPublicUrl } from "@/lib/config/env";
+import { getEnv, getPublicUrl } from "@/lib/config/env";
 import { isJsonMediaType } from "@/lib/http/content-type";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
@@ -152,6 +152,17 @@ export async function handleMcpRequest(request: Request, groupName?: string): Pr
   return handleLegacy(request, body, principal, scope, authInfo);
 }
 
+/**
+ * 192 bits from the OS's secure random source, after this instance's MCPHUB_INSTANCE_ID when set:
+ * a 2025-11-25 session lives on the instance that opened it, and the prefix is what a load
+ * balancer routes on (docs/deployment.md).
+ */
+function newSessionId(): string {
+  const random = randomBytes(24).toString("base64url");
+  const instance = getEnv().MCPHUB_INSTANCE_ID;
+  return instance ? `${instance}.${random}` : random;
+}
+
 async function handleLegacy(
   request: Request,
   body: unknown,
@@ -178,8 +189,7 @@ async function handleLegacy(
   if (request.method === "POST" && isInitialize) {
     const server = buildHubServer(principal, scope, { onListChanged: true });
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-      // 192 bits from the OS's secure random source.
-      sessionIdGenerator: () => randomBytes(24).toString("base64url"),
+      sessionIdGenerator: newSessionId,
       onsessioninitialized: (id) =>
         addSession({ id, userId: principal.userId, scope, server, transport, lastSeen: Date.now() }),
       onsessionclosed: (id) => closeSession(id),

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import { getDb } from "@/lib/db";
 import { groupMembers, groupServers, groups, type Server, servers } from "@/lib/db/schema";
 
@@ -32,10 +33,13 @@ export function getVisibleServers(userId: string, scope: Scope): Promise<Visible
   return value;
 }
 
-/** Forgets cached visibility (after configuration changes made by this instance). */
+/** Forgets cached visibility after a configuration or membership change, here and on every other instance. */
 export function forgetVisibility(): void {
-  cache.clear();
+  broadcast({ kind: "visibility-changed" });
 }
+
+onClusterEvent("visibility-changed", () => cache.clear());
+onClusterEvent("resync", () => cache.clear());
 
 async function loadVisibleServers(userId: string, scope: Scope): Promise<VisibleServer[] | null> {
   const db = await getDb();

@@ -1,4 +1,5 @@
 import { verifyPassword } from "@/lib/auth/password";
+import { startClusterBus } from "@/lib/cluster/bus";
 import { getEnv, getPublicUrl } from "@/lib/config/env";
 import { resolveSecrets } from "@/lib/config/secrets";
 import { getDatabaseDriver } from "@/lib/db";
@@ -16,6 +17,8 @@ export async function bootstrapHub(): Promise<void> {
   const env = getEnv();
   resolveSecrets(env);
   const driver = await getDatabaseDriver();
+  // Before the first request: a change made on another instance from now on reaches this one.
+  await startClusterBus();
   const publicUrl = getPublicUrl(env);
 
   if (env.MCPHUB_ADMIN_EMAIL) {

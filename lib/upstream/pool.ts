@@ -1,8 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { Client } from "@modelcontextprotocol/client";
 import { type BuiltinKind, connectBuiltin } from "@/lib/builtin";
-import { getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
+import { onClusterEvent } from "@/lib/cluster/bus";
+import { credentialsChangedSince, getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
+import { logger } from "@/lib/logger";
 import { connectIsolatedProcess, isIsolatedProcess } from "@/lib/processes/isolated";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
@@ -24,6 +26,8 @@ export type UpstreamConnection = {
   server: Server;
   client: Client;
   lastUsed: number;
+  /** When it was opened: a credential changed later (on another instance, while unheard) makes it stale. */
+  openedAt: number;
   /** Cached lists, dropped when the upstream says its list changed. */
   lists: Map<string, Promise<unknown[]>>;
 };
@@ -103,7 +107,14 @@ export class UpstreamPool {
               server.config.type !== "builtin" &&
               server.config.contextHeaders === true,
           });
-      const connection: UpstreamConnection = { key, server, client, lastUsed: Date.now(), lists: new Map() };
+      const connection: UpstreamConnection = {
+        key,
+        server,
+        client,
+        lastUsed: Date.now(),
+        openedAt: Date.now(),
+        lists: new Map(),
+      };
       for (const kind of ["tools", "prompts", "resources"] as const) {
         client.setNotificationHandler(`notifications/${kind}/list_changed`, () => {
           connection.lists.delete(kind);
@@ -155,7 +166,14 @@ export class UpstreamPool {
     caller: UpstreamCaller,
   ): Promise<UpstreamConnection> {
     const client = await connectBuiltin(kind, caller);
-    const connection: UpstreamConnection = { key, server, client, lastUsed: Date.now(), lists: new Map() };
+    const connection: UpstreamConnection = {
+      key,
+      server,
+      client,
+      lastUsed: Date.now(),
+      openedAt: Date.now(),
+      lists: new Map(),
+    };
     client.onclose = () => {
       void this.connections.get(key)?.then((c) => {
         if (c === connection) this.connections.delete(key);
@@ -219,6 +237,26 @@ export class UpstreamPool {
     }
   }
 
+  /**
+   * After the cluster bus lost events: drops every person's connection opened before a credential
+   * of theirs was last changed (by any instance), as if each change had been heard.
+   */
+  async dropStaleCredentialUsers(): Promise<void> {
+    const open = (await Promise.all([...this.connections.values()].map((p) => p.catch(() => null)))).filter(
+      (c): c is UpstreamConnection => c !== null && c.server.isolation !== "none",
+    );
+    if (open.length === 0) return;
+    const since = new Date(Math.min(...open.map((c) => c.openedAt)));
+    for (const changed of await credentialsChangedSince(since)) {
+      for (const connection of open) {
+        if (!connection.key.endsWith(`:${changed.userId}`)) continue;
+        if (connection.openedAt >= changed.updatedAt.getTime()) continue;
+        if (!credentialsNeeded(connection.server.config).includes(changed.name)) continue;
+        await this.discard(connection);
+      }
+    }
+  }
+
   get size(): number {
     return this.connections.size;
   }
@@ -238,6 +276,16 @@ export function getUpstreamPool(): UpstreamPool {
     const pool = new UpstreamPool();
     // A replaced credential must not keep serving calls with the old value.
     onCredentialChange((userId, name) => pool.dropCredentialUsers(userId, name));
+    onClusterEvent("resync", () => {
+      pool
+        .dropStaleCredentialUsers()
+        .catch((error) =>
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            "could not check credentials after a resync",
+          ),
+        );
+    });
     holder.__mcphubUpstreamPool = pool;
   }
   return holder.__mcphubUpstreamPool;

@@ -7,7 +7,7 @@ test("GET /api/health reports the database and version", async ({ request }) => 
   const body = await response.json();
   expect(body).toMatchObject({ status: "ok", db: "ok", version: packageJson.version });
   // Which sandbox layers isolated processes get here (details on /admin/processes).
-  expect(Object.keys(body).sort()).toEqual(["db", "sandbox", "status", "version"]);
+  expect(Object.keys(body).sort()).toEqual(["cluster", "db", "sandbox", "status", "version"]);
   expect(Object.keys(body.sandbox).sort()).toEqual(["cgroup", "limits", "namespaces", "uid"]);
 });
 

@@ -34,10 +34,10 @@ export type ApiAnswer = { status: number; headers: Headers; body: Answer };
 export async function api(
   method: string,
   path: string,
-  options: { body?: unknown; key?: string | null } = {},
+  options: { body?: unknown; key?: string | null; baseUrl?: string } = {},
 ): Promise<ApiAnswer> {
   const key = options.key === undefined ? ADMIN.apiKey : options.key;
-  const response = await fetch(`${HUB_URL}${path}`, {
+  const response = await fetch(`${options.baseUrl ?? HUB_URL}${path}`, {
     method,
     headers: {
       ...(key && { Authorization: `Bearer ${key}` }),
@@ -53,7 +53,7 @@ export async function api(
 export async function apiOk(
   method: string,
   path: string,
-  options: { body?: unknown; key?: string | null; status?: number } = {},
+  options: { body?: unknown; key?: string | null; status?: number; baseUrl?: string } = {},
 ): Promise<Answer> {
   const answer = await api(method, path, options);
   const expected = options.status ?? (method === "POST" ? 201 : method === "DELETE" ? 204 : 200);
@@ -145,6 +145,8 @@ export type RawOptions = {
   sessionId?: string;
   headers?: Record<string, string>;
   method?: string;
+  /** Another hub than the shared test hub (tests with instances of their own). */
+  baseUrl?: string;
 };
 
 /** Sends one raw HTTP request to the MCP endpoint; `body` is sent as it is when a string. */
@@ -157,7 +159,7 @@ export async function mcpRaw(path: string, body: unknown, options: RawOptions = 
     ...options.headers,
   };
   const method = options.method ?? "POST";
-  const response = await fetch(`${HUB_URL}${path}`, {
+  const response = await fetch(`${options.baseUrl ?? HUB_URL}${path}`, {
     method,
     headers,
     body: method === "POST" ? (typeof body === "string" ? body : JSON.stringify(body)) : undefined,

@@ -29,6 +29,11 @@ export type SpawnHubOptions = {
   env?: Record<string, string>;
   /** A name for the data folder and log file under tests/.artifacts/spawned-hubs. */
   label?: string;
+  /**
+   * A PostgreSQL database this hub shares with other instances (the caller creates and drops it,
+   * and passes the same AUTH_SECRET and MCPHUB_SECRET_KEY to each in `env`).
+   */
+  databaseUrl?: string;
   /** Milliseconds to wait for /api/health. */
   startTimeoutMs?: number;
 };
@@ -88,18 +93,23 @@ export async function spawnHub(options: SpawnHubOptions = {}): Promise<SpawnedHu
   const label = `${options.label ?? "hub"}-${randomBytes(4).toString("hex")}`;
   const dataDir = path.join(SPAWNED_DIR, label);
   mkdirSync(dataDir, { recursive: true });
-  const scratch = usingPostgres ? await createScratchDatabase(label.replace(/\W/g, "_")) : undefined;
+  const scratch =
+    usingPostgres && !options.databaseUrl
+      ? await createScratchDatabase(label.replace(/\W/g, "_"))
+      : undefined;
 
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))),
   );
-  const databaseEnv: Record<string, string> = scratch
-    ? {
-        DATABASE_URL: scratch.url,
-        AUTH_SECRET: randomBytes(32).toString("base64"),
-        MCPHUB_SECRET_KEY: randomBytes(32).toString("base64"),
-      }
-    : {};
+  const databaseEnv: Record<string, string> = options.databaseUrl
+    ? { DATABASE_URL: options.databaseUrl }
+    : scratch
+      ? {
+          DATABASE_URL: scratch.url,
+          AUTH_SECRET: randomBytes(32).toString("base64"),
+          MCPHUB_SECRET_KEY: randomBytes(32).toString("base64"),
+        }
+      : {};
 
   const tried = new Set<number>();
   const lines: string[] = [];
