@@ -13,6 +13,8 @@ export type ClusterEvent =
   | { kind: "visibility-changed" }
   | { kind: "credential-changed"; userId: string; name: string }
   | { kind: "rate-limits-changed" }
+  /** Another instance is about to run this person's isolated process: stop yours. */
+  | { kind: "process-release"; userId: string; serverId: string }
   /** The bus (re)connected after missing events: every cache starts over. */
   | { kind: "resync" };
 
@@ -85,6 +87,11 @@ export function broadcast(event: ClusterEvent): void {
   void notifyOthers(event);
 }
 
+/** Tells only the other instances (a request to them, such as handing a process over). */
+export function tellOthers(event: ClusterEvent): void {
+  void notifyOthers(event);
+}
+
 async function notifyOthers(event: ClusterEvent): Promise<void> {
   try {
     const sql = await getPostgresClient();
@@ -124,6 +131,17 @@ export function parseNotification(payload: string): { from: string; event: Clust
         ? {
             from,
             event: { kind: "credential-changed", userId: event.userId as string, name: event.name as string },
+          }
+        : null;
+    case "process-release":
+      return text("userId") && text("serverId")
+        ? {
+            from,
+            event: {
+              kind: "process-release",
+              userId: event.userId as string,
+              serverId: event.serverId as string,
+            },
           }
         : null;
     case "visibility-changed":

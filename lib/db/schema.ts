@@ -268,6 +268,25 @@ export const rateLimitWindows = pgTable(
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
 );
 
+/**
+ * Which instance runs a person's isolated process of a server, so two instances on one database
+ * never run two at once. Held while the process runs, renewed by a heartbeat, taken over when stale.
+ */
+export const processLeases = pgTable(
+  "process_leases",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    serverId: uuid("server_id")
+      .notNull()
+      .references(() => servers.id, { onDelete: "cascade" }),
+    instanceId: text("instance_id").notNull(),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.serverId] })],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   identities: many(userIdentities),
   apiKeys: many(apiKeys),

@@ -6,6 +6,14 @@ import { getSandbox, type SandboxEnvironment } from "./detect";
 import { ensureHome } from "./home";
 import { uidFor } from "./identity";
 import { readOnlyPaths } from "./launch";
+import {
+  acquireProcessLease,
+  LEASE_HEARTBEAT_MS,
+  onProcessReleaseRequest,
+  ProcessElsewhereError,
+  releaseProcessLease,
+  renewProcessLeases,
+} from "./lease";
 import { ManagedProcess, type ProcessOwner } from "./managed-process";
 import { type ProcessSettings, readProcessSettings } from "./settings";
 import { treeRssBytes } from "./tree";
@@ -48,6 +56,7 @@ export class ProcessBusyError extends Error {
 export class ProcessManager {
   private readonly slots = new Map<string, ManagedProcess>();
   private readonly reaper: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
   private starting = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -57,6 +66,16 @@ export class ProcessManager {
   ) {
     this.reaper = setInterval(() => this.reapIdle(), 1_000);
     this.reaper.unref();
+    // Instances on one database: our leases stay fresh while our processes live (lease.ts).
+    this.heartbeat = setInterval(() => {
+      renewProcessLeases().catch((error) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "could not renew process leases",
+        ),
+      );
+    }, LEASE_HEARTBEAT_MS);
+    this.heartbeat.unref();
     if (sandbox.cgroups) sweepStaleCgroups(sandbox.cgroups);
   }
 
@@ -101,6 +120,8 @@ export class ProcessManager {
         owner.serverId,
         root ? { uid, gid } : undefined,
       );
+      // Another instance may run this person's process of this server: it stops it first.
+      await acquireProcessLease(owner);
       const resolved = launcher(home);
       const launch: Omit<LaunchSpec, "cgroupDirs"> = {
         ...resolved,
@@ -119,16 +140,38 @@ export class ProcessManager {
       );
       return client;
     } catch (error) {
-      if (error instanceof ProcessBusyError) {
+      if (error instanceof ProcessBusyError || error instanceof ProcessElsewhereError) {
         if (this.slots.get(process.key) === process && !process.running) this.slots.delete(process.key);
+        this.releaseLeaseIfIdle(owner);
         throw error;
       }
       this.recordCrash(process);
+      this.releaseLeaseIfIdle(owner);
       throw error;
     }
   }
 
+  /** Gives the person's lease of this server up when none of its versions runs or starts here. */
+  private releaseLeaseIfIdle(owner: Pick<ProcessOwner, "userId" | "serverId">) {
+    const running = this.live((p) => p.owner.userId === owner.userId && p.owner.serverId === owner.serverId);
+    if (running.length === 0) void releaseProcessLease(owner);
+  }
+
+  /** Stops this person's processes of one server (every version): another instance takes over. */
+  async handOver(userId: string, serverId: string): Promise<void> {
+    const theirs = [...this.slots.values()].filter(
+      (p) => p.owner.userId === userId && p.owner.serverId === serverId,
+    );
+    for (const p of theirs) this.slots.delete(p.key);
+    await Promise.all(theirs.map((p) => p.stop()));
+    if (theirs.length > 0)
+      logger.info({ userId, serverId }, "isolated process handed over to another instance");
+    await releaseProcessLease({ userId, serverId });
+  }
+
   private onExit = (process: ManagedProcess, expected: boolean) => {
+    // Deferred: a crash is recorded (and a replacement may be starting) before the lease is judged idle.
+    queueMicrotask(() => this.releaseLeaseIfIdle(process.owner));
     if (expected) {
       if (
         this.slots.get(process.key) === process &&
@@ -333,6 +376,7 @@ export function getProcessManager(): ProcessManager {
     const manager = new ProcessManager(settings, getSandbox(settings));
     holder.__mcphubProcessManager = manager;
     installShutdownHandlers(manager);
+    onProcessReleaseRequest((userId, serverId) => manager.handOver(userId, serverId));
   }
   return holder.__mcphubProcessManager;
 }

@@ -18,6 +18,7 @@ import {
   rpc,
 } from "../support/mcp";
 import { createScratchDatabase } from "../support/postgres";
+import { PROBE_SERVER, processesOf } from "../support/processes";
 import { type SpawnedHub, spawnHub } from "../support/spawn-hub";
 
 // Two `next start` instances on one PostgreSQL database behave as one hub: what one changes is in
@@ -326,6 +327,53 @@ test.describe("sessions behind a load balancer that follows the session id's pre
       await Promise.all(clients.map(({ client }) => client.close()));
     }
   });
+});
+
+test("a person's isolated process runs on one instance at a time, and moves to where they call", async () => {
+  const probe = `probe${randomUUID().slice(0, 6)}`;
+  await apiOk("POST", "/api/v1/servers", {
+    baseUrl: hubA.url,
+    key: ADMIN_KEY,
+    body: { name: probe, ...PROBE_SERVER },
+  });
+  await apiOk("PATCH", `/api/v1/groups/${group}`, {
+    baseUrl: hubA.url,
+    key: ADMIN_KEY,
+    body: { servers: [echoServer, everything, probe] },
+  });
+  const person = await personOn(hubA, "isolated");
+  const running = async (hub: SpawnedHub) =>
+    (await processesOf(probe, { url: hub.url, key: ADMIN_KEY })).filter(
+      (p) => p.userId === person.id && (p.state === "running" || p.state === "starting"),
+    );
+  const pidVia = async (hub: SpawnedHub) => {
+    const answer = await call(hub, person.key, "tools/call", { name: `${probe}-whoami`, arguments: {} });
+    const text: string = answer.message?.result?.content?.[0]?.text ?? "";
+    expect(answer.message?.result?.isError, text).toBeFalsy();
+    return (JSON.parse(text) as { pid: number }).pid;
+  };
+  try {
+    const first = await pidVia(hubA);
+    expect(await running(hubA)).toHaveLength(1);
+    expect(await running(hubB)).toHaveLength(0);
+    // B asks A to stop it, waits for the lease, then starts its own: never two at once.
+    const second = await pidVia(hubB);
+    expect(second).not.toBe(first);
+    expect(await running(hubA)).toHaveLength(0);
+    expect(await running(hubB)).toHaveLength(1);
+    // Calls that keep landing on B reuse B's process.
+    expect(await pidVia(hubB)).toBe(second);
+    // Concurrent first calls on both instances still end with one process.
+    await Promise.all([pidVia(hubA), pidVia(hubB), pidVia(hubA)].map((p) => p.catch(() => 0)));
+    const total = (await running(hubA)).length + (await running(hubB)).length;
+    expect(total).toBe(1);
+  } finally {
+    await apiOk("PATCH", `/api/v1/groups/${group}`, {
+      baseUrl: hubA.url,
+      key: ADMIN_KEY,
+      body: { servers: [echoServer, everything] },
+    });
+  }
 });
 
 test("a malformed notification on the cluster channel is ignored, and the hub keeps serving", async () => {
