@@ -25,6 +25,18 @@ if (!existsSync(chromium)) {
   });
 }
 
+// bubblewrap gives isolated processes their namespaces; the sandbox tests expect it where it can be installed.
+// Without it the hub runs processes with the layers it has (and says so); the tests then check those.
+if (!existsSync("/usr/bin/bwrap") && process.getuid?.() === 0) {
+  const apt = { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
+  const installed = spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], apt);
+  if (installed.status !== 0) {
+    spawnSync("apt-get", ["update", "-qq"], apt);
+    if (spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], apt).status !== 0)
+      console.warn("Could not install bubblewrap: the sandbox tests run without namespaces.");
+  }
+}
+
 if (!process.env.SKIP_BUILD) run("npx", ["next", "build"]);
 
 const driver = process.env.DATABASE_URL ? "PostgreSQL" : "PGlite";
