@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Actor } from "@/lib/audit/admin-events";
 import { getDb } from "@/lib/db";
-import { type Group, groupMembers, groups, type User, users } from "@/lib/db/schema";
+import { type Group, groupMembers, groups, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
 import { emailSchema } from "@/lib/users/schemas";

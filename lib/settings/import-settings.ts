@@ -92,7 +92,7 @@ async function recordImport(actor: Actor, outcomes: ImportOutcome[]): Promise<vo
   for (const { kind, name, status } of outcomes) {
     counts[kind] ??= { created: 0, updated: 0, unchanged: 0, refused: 0 };
     counts[kind][status] += 1;
-    if (status !== "unchanged") (changed[status] ??= []).push(`${kind}:${name}`);
+    if (status !== "unchanged") changed[status] = [...(changed[status] ?? []), `${kind}:${name}`];
   }
   await recordAdminEvent(actor, {
     action: "settings.import",
