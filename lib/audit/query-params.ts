@@ -40,6 +40,8 @@ export const dateParam = (field: string) =>
     .string()
     .trim()
     .min(1, { error: `${field} must be a date, such as 2026-01-31 or 2026-01-31T12:00:00Z` })
+    // A time without a zone (a datetime-local input) is UTC, as every page shows times in UTC.
+    .transform((value) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value))
     .pipe(z.coerce.date({ error: `${field} must be a date, such as 2026-01-31 or 2026-01-31T12:00:00Z` }))
     .optional();
 
