@@ -13,6 +13,8 @@ const portalNav: NavItem[] = [
   { href: "/account/connections", label: "Linked accounts" },
 ];
 const adminNav: NavItem[] = [
+  { href: "/admin", label: "Dashboard" },
+  { href: "/admin/audit", label: "Audit" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/servers", label: "Servers" },
   { href: "/admin/groups", label: "Groups" },
