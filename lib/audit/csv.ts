@@ -15,7 +15,8 @@ export function csvCell(value: unknown): string {
       : typeof value === "object"
         ? JSON.stringify(value)
         : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Only text: a number the hub wrote (a duration, a size) is a value, not something typed by a person.
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db";
+import { type Database, getDb } from "@/lib/db";
 import { servers, toolCalls, users } from "@/lib/db/schema";
 import { flushCallLog } from "@/lib/mcp/call-log";
 import type { Range } from "./range";
@@ -28,6 +28,16 @@ export type FailingUpstream = {
 };
 
 const TOP = 15;
+
+/**
+ * The hub's database, with this instance's queued call rows written first so the newest calls
+ * count; tests pass a database of their own.
+ */
+async function handle(db?: Database): Promise<Database> {
+  if (db) return db;
+  await flushCallLog();
+  return getDb();
+}
 /** "Recent" for failing upstreams, whatever the chart's range: what is failing now. */
 const RECENT_MS = 15 * 60_000;
 
@@ -47,9 +57,8 @@ const rate = (row: { calls: number; toolErrors: number; errors: number }) =>
   row.calls === 0 ? 0 : (row.toolErrors + row.errors) / row.calls;
 
 /** Calls per bar, by how they ended; bars without calls are filled in, so the x axis is time. */
-export async function getCallsOverTime(range: Range): Promise<CallBucket[]> {
-  await flushCallLog();
-  const db = await getDb();
+export async function getCallsOverTime(range: Range, database?: Database): Promise<CallBucket[]> {
+  const db = await handle(database);
   const bucket = sql`date_bin(${range.bucket}::interval, ${toolCalls.at}, ${range.since.toISOString()}::timestamptz)`;
   const rows = await db
     .select({
@@ -77,8 +86,8 @@ export async function getCallsOverTime(range: Range): Promise<CallBucket[]> {
 }
 
 /** The busiest servers, with error rate and latency percentiles. */
-export async function getServerLatency(range: Range): Promise<LatencyRow[]> {
-  const db = await getDb();
+export async function getServerLatency(range: Range, database?: Database): Promise<LatencyRow[]> {
+  const db = await handle(database);
   const rows = await db
     .select({ server: toolCalls.serverName, ...counts, ...percentiles })
     .from(toolCalls)
@@ -90,8 +99,8 @@ export async function getServerLatency(range: Range): Promise<LatencyRow[]> {
 }
 
 /** The busiest tools, with error rate and latency percentiles. */
-export async function getToolLatency(range: Range): Promise<LatencyRow[]> {
-  const db = await getDb();
+export async function getToolLatency(range: Range, database?: Database): Promise<LatencyRow[]> {
+  const db = await handle(database);
   const rows = await db
     .select({ server: toolCalls.serverName, tool: toolCalls.tool, ...counts, ...percentiles })
     .from(toolCalls)
@@ -103,8 +112,8 @@ export async function getToolLatency(range: Range): Promise<LatencyRow[]> {
 }
 
 /** The people who called most; grouped on the (user_id, at) index, joined to names afterwards. */
-export async function getMostActivePeople(range: Range): Promise<ActivePerson[]> {
-  const db = await getDb();
+export async function getMostActivePeople(range: Range, database?: Database): Promise<ActivePerson[]> {
+  const db = await handle(database);
   const top = db
     .select({ userId: toolCalls.userId, calls: counts.calls.as("calls"), errors: counts.errors.as("errors") })
     .from(toolCalls)
@@ -124,8 +133,8 @@ export async function getMostActivePeople(range: Range): Promise<ActivePerson[]>
  * Upstreams failing now: servers whose calls in the last 15 minutes failed, and servers whose last
  * tools/list or connection failed (lastError), newest first.
  */
-export async function getFailingUpstreams(now = new Date()): Promise<FailingUpstream[]> {
-  const db = await getDb();
+export async function getFailingUpstreams(now = new Date(), database?: Database): Promise<FailingUpstream[]> {
+  const db = await handle(database);
   const since = new Date(now.getTime() - RECENT_MS);
   const recent = await db
     .select({ server: toolCalls.serverName, ...counts })
@@ -160,8 +169,8 @@ export async function getFailingUpstreams(now = new Date()): Promise<FailingUpst
 }
 
 /** Whether any call was ever logged, to tell an empty hub from a quiet range. */
-export async function hasAnyCalls(): Promise<boolean> {
-  const db = await getDb();
+export async function hasAnyCalls(database?: Database): Promise<boolean> {
+  const db = await handle(database);
   const [row] = await db.select({ id: toolCalls.id }).from(toolCalls).limit(1);
   return Boolean(row);
 }
