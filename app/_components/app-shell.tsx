@@ -13,6 +13,8 @@ const portalNav: NavItem[] = [
   { href: "/account/connections", label: "Linked accounts" },
 ];
 const adminNav: NavItem[] = [
+  { href: "/admin", label: "Dashboard" },
+  { href: "/admin/audit", label: "Audit" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/servers", label: "Servers" },
   { href: "/admin/groups", label: "Groups" },
@@ -36,7 +38,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
               </NavLink>
             ))}
             {user.role === "admin" && (
-              <span className="flex gap-4 sm:border-l sm:border-slate-200 sm:pl-4">
+              <span className="flex flex-wrap gap-4 sm:border-l sm:border-slate-200 sm:pl-4">
                 <span className="self-center text-xs uppercase tracking-wide text-slate-400 max-sm:hidden">
                   Admin
                 </span>

@@ -6,7 +6,9 @@ import { usePathname } from "next/navigation";
 /** A navigation link that marks itself current on its page and the pages below it. */
 export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
   const pathname = usePathname();
-  const current = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+  // "/" and "/admin" are sections of their own, not parents of every page below them.
+  const exact = href === "/" || href === "/admin";
+  const current = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
   return (
     <Link
       href={href}

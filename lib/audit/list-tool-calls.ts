@@ -1,22 +1,22 @@
-import { and, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { apiKeys, toolCalls, users } from "@/lib/db/schema";
-import { AppError, type FieldErrors, parseInput } from "@/lib/errors";
 import { flushCallLog } from "@/lib/mcp/call-log";
+import {
+  type Cursor,
+  cursorSchema,
+  dateParam,
+  encodeCursor,
+  formatParam,
+  limitParam,
+  parseQueryParams,
+} from "./query-params";
 
 export const CALL_STATUSES = ["ok", "tool_error", "error"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const dateSchema = (field: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, { error: `${field} must be a date, such as 2026-01-31 or 2026-01-31T12:00:00Z` })
-    .pipe(z.coerce.date({ error: `${field} must be a date, such as 2026-01-31 or 2026-01-31T12:00:00Z` }))
-    .optional();
-
-/** The filters of GET /api/v1/audit, as query parameters. */
+/** The filters of GET /api/v1/audit and /admin/audit, as query parameters. */
 const auditFilters = z
   .object({
     user: z
@@ -25,17 +25,24 @@ const auditFilters = z
       .min(1, { error: "user must be a user id or an email" })
       .max(320, { error: "user must be a user id or an email" })
       .optional(),
-    server: z.string().trim().min(1).max(200, { error: "server is a server name" }).optional(),
-    tool: z.string().trim().min(1).max(256, { error: "tool is an upstream tool name" }).optional(),
+    server: z
+      .string()
+      .trim()
+      .min(1, { error: "server is a server name" })
+      .max(200, { error: "server is a server name" })
+      .optional(),
+    tool: z
+      .string()
+      .trim()
+      .min(1, { error: "tool is an upstream tool name" })
+      .max(256, { error: "tool is an upstream tool name" })
+      .optional(),
     status: z.enum(CALL_STATUSES, { error: `status must be one of ${CALL_STATUSES.join(", ")}` }).optional(),
-    from: dateSchema("from"),
-    to: dateSchema("to"),
-    limit: z.coerce
-      .number({ error: "limit must be a whole number from 1 to 1000" })
-      .int({ error: "limit must be a whole number from 1 to 1000" })
-      .min(1, { error: "limit must be a whole number from 1 to 1000" })
-      .max(1_000, { error: "limit must be a whole number from 1 to 1000" })
-      .default(100),
+    from: dateParam("from"),
+    to: dateParam("to"),
+    limit: limitParam,
+    cursor: cursorSchema,
+    format: formatParam,
   })
   .strict();
 
@@ -65,31 +72,24 @@ export type AuditRow = {
   resultBytes: number | null;
 };
 
-const FILTERS = Object.keys(auditFilters.shape);
+export const AUDIT_FILTERS = Object.keys(auditFilters.shape);
 
 /** Reads query parameters into filters; a parameter given twice or unknown is a validation error. */
 export function parseAuditQuery(params: URLSearchParams): AuditQuery {
-  const raw: Record<string, unknown> = {};
-  const unknown: FieldErrors = {};
-  for (const [name, value] of params) {
-    if (!FILTERS.includes(name)) unknown[name] = [`Unknown filter: use ${FILTERS.join(", ")}`];
-    else raw[name] = name in raw ? [raw[name], value].flat() : value;
-  }
-  if (Object.keys(unknown).length > 0)
-    throw new AppError(
-      "validation_failed",
-      `Unknown filter ${Object.keys(unknown).join(", ")}: use ${FILTERS.join(", ")}`,
-      unknown,
-    );
-  return parseInput(auditQuerySchema, raw);
+  return parseQueryParams(auditQuerySchema, AUDIT_FILTERS, params);
 }
 
+/** One page of the call log and, when more rows match, the cursor of the next page. */
+export type AuditPage = { calls: AuditRow[]; nextCursor: string | null };
+
 /**
- * The call log, newest first. `user` matches a user id or an email (case-insensitive); `server` the
- * server's name as logged; `tool` the upstream tool name; `from` and `to` are inclusive.
+ * The call log, newest first, one page at a time. `user` matches a user id or an email
+ * (case-insensitive); `server` the server's name as logged; `tool` the upstream tool name; `from`
+ * and `to` are inclusive. Pages are keyset-paginated on (at, id), which the `at` index serves, so
+ * page 1,000 costs what page 1 does and rows written meanwhile never shift a page.
  * Rows still queued in this instance are written first, so a call that was just answered is listed.
  */
-export async function listToolCalls(query: AuditQuery): Promise<AuditRow[]> {
+export async function listToolCalls(query: Omit<AuditQuery, "format">): Promise<AuditPage> {
   await flushCallLog();
   const db = await getDb();
   const filters: SQL[] = [];
@@ -105,9 +105,11 @@ export async function listToolCalls(query: AuditQuery): Promise<AuditRow[]> {
   if (query.status) filters.push(eq(toolCalls.status, query.status));
   if (query.from) filters.push(gte(toolCalls.at, query.from));
   if (query.to) filters.push(lte(toolCalls.at, query.to));
+  if (query.cursor) filters.push(before(query.cursor));
   const rows = await db
     .select({
       call: toolCalls,
+      atText: sql<string>`${toolCalls.at}::text`,
       userEmail: users.email,
       keyName: apiKeys.name,
       keyPartial: apiKeys.partialKey,
@@ -117,21 +119,34 @@ export async function listToolCalls(query: AuditQuery): Promise<AuditRow[]> {
     .leftJoin(apiKeys, eq(apiKeys.id, toolCalls.keyId))
     .where(filters.length > 0 ? and(...filters) : undefined)
     .orderBy(desc(toolCalls.at), desc(toolCalls.id))
-    .limit(query.limit);
-  return rows.map(({ call, userEmail, keyName, keyPartial }) => ({
-    id: call.id,
-    at: call.at,
-    user: call.userId && userEmail ? { id: call.userId, email: userEmail } : null,
-    key:
-      call.keyId && keyName !== null ? { id: call.keyId, name: keyName, partialKey: keyPartial ?? "" } : null,
-    server: call.serverName,
-    serverId: call.serverId,
-    tool: call.tool,
-    status: call.status,
-    durationMs: call.durationMs,
-    errorClass: call.errorClass,
-    requestId: call.requestId,
-    argumentBytes: call.argumentBytes,
-    resultBytes: call.resultBytes,
-  }));
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    calls: page.map(({ call, userEmail, keyName, keyPartial }) => ({
+      id: call.id,
+      at: call.at,
+      user: call.userId && userEmail ? { id: call.userId, email: userEmail } : null,
+      key:
+        call.keyId && keyName !== null
+          ? { id: call.keyId, name: keyName, partialKey: keyPartial ?? "" }
+          : null,
+      server: call.serverName,
+      serverId: call.serverId,
+      tool: call.tool,
+      status: call.status,
+      durationMs: call.durationMs,
+      errorClass: call.errorClass,
+      requestId: call.requestId,
+      argumentBytes: call.argumentBytes,
+      resultBytes: call.resultBytes,
+    })),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ at: last.atText, id: last.call.id }) : null,
+  };
+}
+
+/** Rows strictly after the cursor in (at desc, id desc) order. */
+function before(cursor: Cursor): SQL {
+  return sql`(${toolCalls.at}, ${toolCalls.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
 }

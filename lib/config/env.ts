@@ -97,6 +97,16 @@ const envSchema = z.object({
   GITHUB_API_URL: apiUrl("https://api.github.com"),
   NOTION_API_URL: apiUrl("https://api.notion.com"),
   PORT: optionalText.transform((value) => value ?? "3000"),
+  // Days the call log and the admin trail are kept; when set it overrides /admin/settings.
+  MCPHUB_AUDIT_RETENTION_DAYS: optionalText
+    .refine(
+      (value) =>
+        value === undefined || (/^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= 3650),
+      {
+        message: "must be a whole number of days from 1 to 3650, such as 90",
+      },
+    )
+    .transform((value) => (value === undefined ? undefined : Number(value))),
 });
 
 export type HubEnv = z.output<typeof envSchema>;

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, or } from "drizzle-orm";
+import type { Actor } from "@/lib/audit/admin-events";
 import { getDb } from "@/lib/db";
-import { type Group, groupMembers, groups, type User, users } from "@/lib/db/schema";
+import { type Group, groupMembers, groups, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
 import { emailSchema } from "@/lib/users/schemas";
@@ -129,7 +130,7 @@ export async function listGroupMembers(groupName: string): Promise<GroupMemberRo
 
 /** Admin: adds the person with this email to a group; an unknown email is a field error. */
 export async function addGroupMemberByEmail(
-  actor: Pick<User, "role">,
+  actor: Actor,
   groupName: string,
   email: unknown,
 ): Promise<{ email: string }> {

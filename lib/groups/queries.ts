@@ -1,15 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
+import { type Actor, describeChanges, recordAdminEvent } from "@/lib/audit/admin-events";
 import { getDb } from "@/lib/db";
-import {
-  type Group,
-  groupMembers,
-  groupServers,
-  groups,
-  type Server,
-  servers,
-  type User,
-} from "@/lib/db/schema";
+import { type Group, groupMembers, groupServers, groups, type Server, servers } from "@/lib/db/schema";
 import { AppError, type FieldErrors, parseInput } from "@/lib/errors";
 import { exposedToolName, findCollisions, serverPrefix } from "@/lib/mcp/names";
 import { forgetVisibility } from "@/lib/mcp/visibility";
@@ -27,7 +20,7 @@ export type GroupDetail = Group & {
   memberCount: number;
 };
 
-function assertAdmin(actor: Pick<User, "role">) {
+function assertAdmin(actor: Actor) {
   if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can change groups");
 }
 
@@ -162,7 +155,25 @@ async function resolveGroup(input: unknown): Promise<ResolvedGroup> {
   };
 }
 
-export async function createGroup(actor: Pick<User, "role">, input: unknown): Promise<GroupDetail> {
+/** `record: false` when the caller writes its own trail entry (an import records one for the file). */
+export type TrailOption = { record?: boolean };
+
+/** A group as the trail describes it: every field is safe to copy (names, visibility, tool lists). */
+function trailShape(group: GroupDetail): Record<string, unknown> {
+  return {
+    name: group.name,
+    description: group.description,
+    visibility: group.visibility,
+    servers: group.servers.map((s) => (s.tools ? { name: s.name, tools: s.tools } : s.name)),
+  };
+}
+const GROUP_FIELDS = ["name", "description", "visibility", "servers"] as const;
+
+export async function createGroup(
+  actor: Actor,
+  input: unknown,
+  { record = true }: TrailOption = {},
+): Promise<GroupDetail> {
   assertAdmin(actor);
   const { input: data, links } = await resolveGroup(input);
   const db = await getDb();
@@ -180,14 +191,24 @@ export async function createGroup(actor: Pick<User, "role">, input: unknown): Pr
     return row;
   });
   forgetVisibility();
-  return getGroupDetail(group.name);
+  const detail = await getGroupDetail(group.name);
+  if (record)
+    await recordAdminEvent(actor, {
+      action: "group.create",
+      targetType: "group",
+      targetId: detail.id,
+      targetName: detail.name,
+      details: trailShape(detail),
+    });
+  return detail;
 }
 
 /** Changes a group; `patch` holds the fields to change, validated together with the rest. */
 export async function updateGroup(
-  actor: Pick<User, "role">,
+  actor: Actor,
   name: string,
   patch: Record<string, unknown>,
+  { record = true }: TrailOption = {},
 ): Promise<GroupDetail> {
   assertAdmin(actor);
   const current = await getGroupDetail(name);
@@ -226,38 +247,59 @@ export async function updateGroup(
       await tx.insert(groupServers).values(links.map((l) => ({ ...l, groupId: current.id })));
   });
   forgetVisibility();
-  return getGroupDetail(data.name);
+  const detail = await getGroupDetail(data.name);
+  if (record)
+    await recordAdminEvent(actor, {
+      action: "group.update",
+      targetType: "group",
+      targetId: detail.id,
+      targetName: detail.name,
+      details: describeChanges(trailShape(current), trailShape(detail), GROUP_FIELDS),
+    });
+  return detail;
 }
 
-export async function deleteGroup(actor: Pick<User, "role">, name: string): Promise<void> {
+export async function deleteGroup(actor: Actor, name: string): Promise<void> {
   assertAdmin(actor);
   const group = await getGroupByName(name);
   if (!group) throw new AppError("not_found", `No group named ${name}`);
   const db = await getDb();
   await db.delete(groups).where(eq(groups.id, group.id));
   forgetVisibility();
+  await recordAdminEvent(actor, {
+    action: "group.delete",
+    targetType: "group",
+    targetId: group.id,
+    targetName: group.name,
+  });
 }
 
 /** Admin: adds a person to a group (the way into restricted groups). New memberships start active. */
-export async function addGroupMember(
-  actor: Pick<User, "role">,
-  groupName: string,
-  userId: string,
-): Promise<void> {
+export async function addGroupMember(actor: Actor, groupName: string, userId: string): Promise<void> {
   assertAdmin(actor);
   const group = await getGroupByName(groupName);
   if (!group) throw new AppError("not_found", `No group named ${groupName}`);
   const db = await getDb();
-  if (!(await getUserById(userId))) throw new AppError("not_found", `No user with id ${userId}`);
-  await db.insert(groupMembers).values({ groupId: group.id, userId, active: true }).onConflictDoNothing();
+  const member = await getUserById(userId);
+  if (!member) throw new AppError("not_found", `No user with id ${userId}`);
+  const added = await db
+    .insert(groupMembers)
+    .values({ groupId: group.id, userId, active: true })
+    .onConflictDoNothing()
+    .returning();
   forgetVisibility();
+  // Adding someone who is already a member changes nothing, so it leaves no trail.
+  if (added.length > 0)
+    await recordAdminEvent(actor, {
+      action: "group.member.add",
+      targetType: "group",
+      targetId: group.id,
+      targetName: group.name,
+      details: { userId: member.id, email: member.email },
+    });
 }
 
-export async function removeGroupMember(
-  actor: Pick<User, "role">,
-  groupName: string,
-  userId: string,
-): Promise<void> {
+export async function removeGroupMember(actor: Actor, groupName: string, userId: string): Promise<void> {
   assertAdmin(actor);
   if (!isUuid(userId)) throw new AppError("not_found", "That person is not a member of this group");
   const group = await getGroupByName(groupName);
@@ -269,4 +311,12 @@ export async function removeGroupMember(
     .returning();
   forgetVisibility();
   if (removed.length === 0) throw new AppError("not_found", "That person is not a member of this group");
+  const member = await getUserById(userId);
+  await recordAdminEvent(actor, {
+    action: "group.member.remove",
+    targetType: "group",
+    targetId: group.id,
+    targetName: group.name,
+    details: { userId, email: member?.email ?? null },
+  });
 }

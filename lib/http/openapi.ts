@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { MAX_EXPORT_ROWS } from "@/lib/audit/csv";
+import { adminEventQuerySchema } from "@/lib/audit/list-admin-events";
 import { auditQuerySchema } from "@/lib/audit/list-tool-calls";
+import { retentionInputSchema } from "@/lib/audit/retention";
 import { credentialValueSchema } from "@/lib/credentials/queries";
 import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
 import { createKeySchema } from "@/lib/keys/queries";
@@ -119,9 +122,29 @@ const routes: Record<string, Record<string, Operation>> = {
   "/api/v1/audit": {
     get: {
       summary:
-        "The call log, newest first: {calls: [{id, at, user, key, server, serverId, tool, status, durationMs, errorClass, requestId, argumentBytes, resultBytes}]}, never arguments or results. user is an id or an email; from and to are inclusive",
+        "The call log, newest first: {calls: [{id, at, user, key, server, serverId, tool, status, durationMs, errorClass, requestId, argumentBytes, resultBytes}], nextCursor}, never arguments or results. user is an id or an email; from and to are inclusive; pass nextCursor as cursor for the next page (null on the last). format=csv answers text/csv with every matching row (limit is then the page size)",
       admin: true,
       query: auditQuerySchema,
+    },
+  },
+  "/api/v1/audit/admin-events": {
+    get: {
+      summary: `The administrative trail, newest first: {events: [{id, at, actor: {id, email} | null, action, targetType, targetId, targetName, details}], nextCursor}. actor is an id or an email (null actor: the hub itself); action is exact (server.update) or a prefix ending in a dot (server.); target is a name or id. format=csv answers text/csv, at most ${MAX_EXPORT_ROWS} rows per export`,
+      admin: true,
+      query: adminEventQuerySchema,
+    },
+  },
+  "/api/v1/settings/retention": {
+    get: {
+      summary:
+        "How many days the call log and the admin trail are kept: {days, source: env | setting | default}",
+      admin: true,
+    },
+    put: {
+      summary:
+        "Set the retention in days (1-3650); refused with 409 while MCPHUB_AUDIT_RETENTION_DAYS is set",
+      admin: true,
+      body: retentionInputSchema,
     },
   },
 };

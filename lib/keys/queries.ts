@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { type Actor, recordAdminEvent } from "@/lib/audit/admin-events";
 import { getDb } from "@/lib/db";
-import { type ApiKey, apiKeys, type User } from "@/lib/db/schema";
+import { type ApiKey, apiKeys, users } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
 import { isUuid } from "@/lib/users/queries";
 import { forgetKey } from "./cache";
@@ -97,7 +98,7 @@ export async function listActiveKeysByUser(): Promise<Map<string, KeySummary[]>>
 }
 
 /** Admin: revokes anybody's key; it stops working at once on this instance. */
-export async function revokeKeyAsAdmin(actor: Pick<User, "role">, keyId: string): Promise<KeySummary> {
+export async function revokeKeyAsAdmin(actor: Actor, keyId: string): Promise<KeySummary> {
   if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can revoke other people's keys");
   if (!isUuid(keyId)) throw new AppError("not_found", "No such active key");
   const db = await getDb();
@@ -108,5 +109,14 @@ export async function revokeKeyAsAdmin(actor: Pick<User, "role">, keyId: string)
     .returning();
   if (!row) throw new AppError("not_found", "No such active key: it may be revoked already");
   forgetKey(row.hashedKey);
+  // Admin trail (issue 8): who revoked whose key; the key's name and hint only.
+  const [owner] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
+  await recordAdminEvent(actor, {
+    action: "key.revoke",
+    targetType: "key",
+    targetId: row.id,
+    targetName: row.name,
+    details: { userId: row.userId, email: owner?.email ?? null, partialKey: row.partialKey },
+  });
   return toSummary(row);
 }

@@ -1,7 +1,8 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import { type Actor, describeChanges, pickSafe, recordAdminEvent } from "@/lib/audit/admin-events";
 import { builtinToolSnapshot } from "@/lib/builtin";
 import { getDb } from "@/lib/db";
-import { groupServers, groups, type Server, servers, type ToolSnapshot, type User } from "@/lib/db/schema";
+import { groupServers, groups, type Server, servers, type ToolSnapshot } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
 import { type ServerInput, serverInputSchema, serverNameSchema } from "./schemas";
@@ -10,8 +11,25 @@ import { type ValidatedServer, validateServer } from "./validate";
 
 export type ServerWithUsage = Server & { groupNames: string[] };
 
+/** `record: false` when the caller writes its own trail entry (an import records one for the file). */
+export type TrailOption = { record?: boolean };
+
+/**
+ * Fields whose values the admin trail may copy. The rest (command, args, env, url, headers) are
+ * only named: an admin may have typed a literal secret into any of them.
+ */
+const SAFE_SERVER_FIELDS = [
+  "name",
+  "type",
+  "isolation",
+  "riskLevel",
+  "enabled",
+  "toolPrefix",
+  "builtin",
+] as const;
+
 /** Defining servers (and so stdio commands the hub will run) is for admins only, whoever calls. */
-function assertAdmin(actor: Pick<User, "role">) {
+function assertAdmin(actor: Actor) {
   if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can define or change servers");
 }
 
@@ -78,8 +96,9 @@ async function builtinTools(validated: ValidatedServer) {
 }
 
 export async function createServer(
-  actor: Pick<User, "role">,
+  actor: Actor,
   input: unknown,
+  { record = true }: TrailOption = {},
 ): Promise<{ server: Server; warnings: string[] }> {
   assertAdmin(actor);
   const validated = checkServerInput(input);
@@ -94,6 +113,14 @@ export async function createServer(
       name: ["This name is taken"],
     });
   }
+  if (record)
+    await recordAdminEvent(actor, {
+      action: "server.create",
+      targetType: "server",
+      targetId: server.id,
+      targetName: server.name,
+      details: pickSafe(toServerInput(server), SAFE_SERVER_FIELDS),
+    });
   return { server, warnings: validated.warnings };
 }
 
@@ -102,9 +129,10 @@ export async function createServer(
  * is validated as a whole, and every change bumps `configVersion` so per-person connections restart.
  */
 export async function updateServer(
-  actor: Pick<User, "role">,
+  actor: Actor,
   name: string,
   patch: Partial<ServerInput> | Record<string, unknown>,
+  { record = true }: TrailOption = {},
 ): Promise<{ server: Server; warnings: string[] }> {
   assertAdmin(actor);
   const current = await getServerByNameOrThrow(name);
@@ -133,19 +161,27 @@ export async function updateServer(
     .returning();
   if (!server) throw new AppError("not_found", `No server named ${name}`);
   forgetVisibility();
+  if (record) {
+    const details = describeChanges(toServerInput(current), toServerInput(server), SAFE_SERVER_FIELDS);
+    // Switching a server on or off is its own verb, whether from the list's toggle or a PATCH.
+    const toggled = details.changed.length === 1 && details.changed[0] === "enabled";
+    await recordAdminEvent(actor, {
+      action: toggled ? (server.enabled ? "server.enable" : "server.disable") : "server.update",
+      targetType: "server",
+      targetId: server.id,
+      targetName: server.name,
+      details,
+    });
+  }
   return { server, warnings: validated.warnings };
 }
 
-export async function setServerEnabled(
-  actor: Pick<User, "role">,
-  name: string,
-  enabled: boolean,
-): Promise<Server> {
+export async function setServerEnabled(actor: Actor, name: string, enabled: boolean): Promise<Server> {
   return (await updateServer(actor, name, { enabled })).server;
 }
 
 /** Deletes a server; refused while a group uses it, naming the groups. */
-export async function deleteServer(actor: Pick<User, "role">, name: string): Promise<void> {
+export async function deleteServer(actor: Actor, name: string): Promise<void> {
   assertAdmin(actor);
   const server = await getServerByNameOrThrow(name);
   const db = await getDb();
@@ -163,6 +199,12 @@ export async function deleteServer(actor: Pick<User, "role">, name: string): Pro
   }
   await db.delete(servers).where(eq(servers.id, server.id));
   forgetVisibility();
+  await recordAdminEvent(actor, {
+    action: "server.delete",
+    targetType: "server",
+    targetId: server.id,
+    targetName: server.name,
+  });
 }
 
 /** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { User } from "@/lib/db/schema";
+import { type Actor, recordAdminEvent } from "@/lib/audit/admin-events";
 import { AppError, parseInput } from "@/lib/errors";
 import {
   createGroup,
@@ -25,7 +25,7 @@ function refusal(error: unknown): string[] {
  * Imports an `mcp_settings.json`: servers first, then groups. Each entry is created, updated, left
  * unchanged or refused on its own, so one bad entry never stops the good ones; the report says why.
  */
-export async function importSettings(actor: Pick<User, "role">, file: unknown): Promise<ImportOutcome[]> {
+export async function importSettings(actor: Actor, file: unknown): Promise<ImportOutcome[]> {
   if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can import settings");
   const settings = parseInput(settingsFileSchema, file);
   const outcomes: ImportOutcome[] = [];
@@ -38,7 +38,7 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
     try {
       const existing = await getServerByName(name);
       if (!existing) {
-        const { warnings } = await createServer(actor, input);
+        const { warnings } = await createServer(actor, input, TRAIL);
         outcomes.push({ kind: "server", name, status: "created", messages: [...notes, ...warnings] });
       } else if (
         isDeepStrictEqual(
@@ -48,7 +48,7 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
       ) {
         outcomes.push({ kind: "server", name, status: "unchanged", messages: notes });
       } else {
-        const { warnings } = await updateServer(actor, name, input);
+        const { warnings } = await updateServer(actor, name, input, TRAIL);
         outcomes.push({ kind: "server", name, status: "updated", messages: [...notes, ...warnings] });
       }
     } catch (error) {
@@ -61,7 +61,7 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
     try {
       const existing = await getGroupByName(String(input.name));
       let status: ImportOutcome["status"] = "created";
-      if (!existing) await createGroup(actor, input);
+      if (!existing) await createGroup(actor, input, TRAIL);
       else if (
         isDeepStrictEqual(
           parseInput(groupInputSchema, input),
@@ -70,7 +70,7 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
       )
         status = "unchanged";
       else {
-        await updateGroup(actor, existing.name, input);
+        await updateGroup(actor, existing.name, input, TRAIL);
         status = "updated";
       }
       outcomes.push({ kind: "group", name: String(input.name), status, messages: [] });
@@ -78,7 +78,28 @@ export async function importSettings(actor: Pick<User, "role">, file: unknown): 
       outcomes.push({ kind: "group", name: String(input.name), status: "refused", messages: refusal(error) });
     }
   }
+  await recordImport(actor, outcomes);
   return outcomes;
+}
+
+/** An import writes one trail entry for the whole file, not one per entry. */
+const TRAIL = { record: false };
+
+/** Counts per kind and outcome, and the names of what changed (a file holds at most a few hundred). */
+async function recordImport(actor: Actor, outcomes: ImportOutcome[]): Promise<void> {
+  const counts: Record<string, Record<ImportOutcome["status"], number>> = {};
+  const changed: Record<string, string[]> = {};
+  for (const { kind, name, status } of outcomes) {
+    counts[kind] ??= { created: 0, updated: 0, unchanged: 0, refused: 0 };
+    counts[kind][status] += 1;
+    if (status !== "unchanged") changed[status] = [...(changed[status] ?? []), `${kind}:${name}`];
+  }
+  await recordAdminEvent(actor, {
+    action: "settings.import",
+    targetType: "settings",
+    targetName: "mcp_settings.json",
+    details: { counts, ...changed },
+  });
 }
 
 /**

@@ -24,7 +24,10 @@ export async function bootstrapHub(): Promise<void> {
   if (env.MCPHUB_ADMIN_EMAIL) {
     let admin = await getUserByEmail(env.MCPHUB_ADMIN_EMAIL);
     if (!admin) {
-      await createUser({ email: env.MCPHUB_ADMIN_EMAIL, password: env.MCPHUB_ADMIN_PASSWORD, role: "admin" });
+      await createUser(
+        { email: env.MCPHUB_ADMIN_EMAIL, password: env.MCPHUB_ADMIN_PASSWORD, role: "admin" },
+        { actor: null, via: "MCPHUB_ADMIN_EMAIL" },
+      );
       admin = await getUserByEmail(env.MCPHUB_ADMIN_EMAIL);
       logger.info({ email: env.MCPHUB_ADMIN_EMAIL }, "created the bootstrap admin from MCPHUB_ADMIN_EMAIL");
     }

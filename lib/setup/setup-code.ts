@@ -71,7 +71,10 @@ export async function completeSetup(input: unknown): Promise<PublicUser> {
     });
   }
   try {
-    return await createUser({ email: data.email, name: data.name, password: data.password, role: "admin" });
+    return await createUser(
+      { email: data.email, name: data.name, password: data.password, role: "admin" },
+      { actor: null, via: "setup" },
+    );
   } catch (error) {
     // Put the code back so a failed attempt does not lock the hub out of its own setup.
     await db.insert(hubSettings).values({ key: SETTING, value: hash }).onConflictDoNothing();

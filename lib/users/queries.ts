@@ -1,4 +1,5 @@
 import { and, asc, count, eq } from "drizzle-orm";
+import { type Actor, type AdminActor, describeChanges, recordAdminEvent } from "@/lib/audit/admin-events";
 import { hashPassword } from "@/lib/auth/password";
 import { type Database, getDb } from "@/lib/db";
 import { type User, users } from "@/lib/db/schema";
@@ -41,8 +42,15 @@ export async function countAdmins(db?: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Creates a user; a duplicate email is a conflict with a message, not a driver error. */
-export async function createUser(input: CreateUserInput): Promise<PublicUser> {
+/**
+ * Creates a user; a duplicate email is a conflict with a message, not a driver error. `trail` names
+ * who made the account (an admin, or `null` for the hub's own bootstrap); sign-in provisioning
+ * passes none, as nobody administered anything.
+ */
+export async function createUser(
+  input: CreateUserInput,
+  trail?: { actor: AdminActor; via?: string },
+): Promise<PublicUser> {
   const data = parseInput(createUserSchema, input);
   const db = await getDb();
   if (await getUserByEmail(data.email)) {
@@ -61,6 +69,18 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
       email: ["This email is already in use"],
     });
   }
+  if (trail)
+    await recordAdminEvent(trail.actor, {
+      action: "user.create",
+      targetType: "user",
+      targetId: created.id,
+      targetName: created.email,
+      details: {
+        role: created.role,
+        password: data.password !== undefined,
+        ...(trail.via && { via: trail.via }),
+      },
+    });
   return toPublicUser(created);
 }
 
@@ -68,9 +88,9 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
  * Changes a user's name, role, password or disabled flag. The hub always keeps one enabled admin:
  * lowering or disabling the last one is refused.
  */
-export async function updateUser(id: string, input: UpdateUserInput): Promise<PublicUser> {
+export async function updateUser(id: string, input: UpdateUserInput, actor: Actor): Promise<PublicUser> {
   const data = parseInput(updateUserSchema, input);
-  await requireUser(id);
+  const before = await requireUser(id);
   // Hashing is slow: do it before the transaction, not while holding the admins' row locks.
   const passwordHash = data.password !== undefined ? await hashPassword(data.password) : undefined;
   const db = await getDb();
@@ -97,13 +117,30 @@ export async function updateUser(id: string, input: UpdateUserInput): Promise<Pu
   if (!updated) throw notFound(id);
   // This instance stops honouring the person's keys at once; others within the cache's second.
   if (data.disabled !== undefined || data.role !== undefined) forgetUserKeys(id);
+  await recordUserUpdate(actor, before, updated, passwordHash !== undefined);
   return toPublicUser(updated);
 }
 
+/** Names what changed (never the password, only that it was set); a lone switch of `disabled` is its own verb. */
+async function recordUserUpdate(actor: Actor, before: User, after: User, passwordSet: boolean) {
+  const shape = (u: User) => ({ name: u.name, role: u.role, disabled: u.disabled });
+  const details = describeChanges(shape(before), shape(after), ["name", "role", "disabled"]);
+  if (passwordSet) details.changed.push("password");
+  if (details.changed.length === 0) return;
+  const toggled = details.changed.length === 1 && details.changed[0] === "disabled";
+  await recordAdminEvent(actor, {
+    action: toggled ? (after.disabled ? "user.disable" : "user.enable") : "user.update",
+    targetType: "user",
+    targetId: after.id,
+    targetName: after.email,
+    details,
+  });
+}
+
 /** Deletes a user with their keys and identities; nobody deletes themselves or the last admin. */
-export async function deleteUser(id: string, actorId: string): Promise<void> {
+export async function deleteUser(id: string, actor: Actor): Promise<void> {
   const user = await requireUser(id);
-  if (user.id === actorId)
+  if (user.id === actor.id)
     throw new AppError("conflict", "You cannot delete your own account: ask another admin to do it");
   const db = await getDb();
   await db.transaction(async (tx) => {
@@ -117,6 +154,13 @@ export async function deleteUser(id: string, actorId: string): Promise<void> {
     await tx.delete(users).where(eq(users.id, id));
   });
   forgetUserKeys(id);
+  await recordAdminEvent(actor, {
+    action: "user.delete",
+    targetType: "user",
+    targetId: user.id,
+    targetName: user.email,
+    details: { role: user.role },
+  });
 }
 
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];

@@ -54,9 +54,10 @@ type AdminPage = {
 };
 
 const ADMIN_PAGES: Record<string, AdminPage> = {
-  // /admin forwards admins to /admin/users; the redirect is streamed inside the page, as Next.js
-  // does once a layout has started rendering.
-  "app/admin/page.tsx": { url: "/admin", adminSees: /NEXT_REDIRECT;replace;\/admin\/users;/ },
+  // The dashboard: charts once calls exist, the first steps on a hub nobody has called yet.
+  "app/admin/page.tsx": { url: "/admin", adminSees: /Calls over time|No tool calls yet/ },
+  "app/admin/audit/page.tsx": { url: "/admin/audit", adminSees: /Filter calls/ },
+  "app/admin/audit/changes/page.tsx": { url: "/admin/audit/changes", adminSees: /Filter changes/ },
   "app/admin/users/page.tsx": { url: "/admin/users", adminSees: /Add a person/ },
   "app/admin/servers/page.tsx": { url: "/admin/servers", adminSees: /Only admins can define servers/ },
   "app/admin/servers/[name]/page.tsx": {
@@ -115,6 +116,10 @@ const API_ROUTES: Record<string, ApiRoute> = {
   "POST /api/mcp/[group]": { access: "public", why: "MCP endpoint: checks the key and membership" },
   "DELETE /api/mcp/[group]": { access: "public", why: "MCP endpoint: checks the key and membership" },
   "GET /api/v1/audit": { access: "admin", adminStatus: 200 },
+  "GET /api/v1/audit/admin-events": { access: "admin", adminStatus: 200 },
+  "GET /api/v1/settings/retention": { access: "admin", adminStatus: 200 },
+  // The longest retention there is: what a missing check would set changes nothing that is kept.
+  "PUT /api/v1/settings/retention": { access: "admin", body: () => ({ days: 3650 }), adminStatus: 200 },
   "GET /api/v1/openapi.json": { access: "public", why: "the API's description, no data" },
   // Routes whose target is named in the path: an admin reaching the handler gets its 404 (or the
   // 400/422 of a missing body), which proves the role check let them through and nobody else.
@@ -408,6 +413,16 @@ const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
       }),
     ],
     tookEffect: async (api, { name }) => (await findServer(api, name)) !== undefined,
+  }),
+  "app/admin/settings/actions.ts#setRetentionAction": entry({
+    // Long enough that no row of a parallel test is pruned; distinct per run so the change shows.
+    setup: async () => ({ days: 1000 + Math.floor(Math.random() * 2600) }),
+    page: () => "/admin/settings",
+    args: ({ days }) => [{ status: "idle" }, formData({ days: String(days) })],
+    tookEffect: async (api, { days }) => {
+      const response = await api.get("/api/v1/settings/retention", { headers: bearer() });
+      return ((await response.json()) as { days: number }).days === days;
+    },
   }),
   "app/admin/groups/actions.ts#createGroupAction": entry({
     setup: async (api) => ({ name: unique("by-action"), server: (await createServerByApi(api)).name }),

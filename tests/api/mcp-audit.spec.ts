@@ -164,6 +164,8 @@ test("the audit log is for admins only", async () => {
     "from",
     "to",
     "limit",
+    "cursor",
+    "format",
   ]);
 });
 

@@ -82,6 +82,31 @@ test.describe("configuration", () => {
       /GITHUB_API_URL must be an http\(s\) URL/,
     ],
     [
+      "an audit retention of zero days",
+      { MCPHUB_AUDIT_RETENTION_DAYS: "0" },
+      /MCPHUB_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650/,
+    ],
+    [
+      "an audit retention of more than ten years",
+      { MCPHUB_AUDIT_RETENTION_DAYS: "3651" },
+      /MCPHUB_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650/,
+    ],
+    [
+      "an audit retention of a fraction",
+      { MCPHUB_AUDIT_RETENTION_DAYS: "1.5" },
+      /MCPHUB_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650/,
+    ],
+    [
+      "an audit retention of words",
+      { MCPHUB_AUDIT_RETENTION_DAYS: "ninety" },
+      /MCPHUB_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650/,
+    ],
+    [
+      "an audit retention of negative days",
+      { MCPHUB_AUDIT_RETENTION_DAYS: "-5" },
+      /MCPHUB_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 3650/,
+    ],
+    [
       "a Notion API URL with a query",
       { NOTION_API_URL: "https://api.notion.com?x=1" },
       /NOTION_API_URL must be/,
@@ -91,4 +116,9 @@ test.describe("configuration", () => {
       expect(() => getEnv({ ...base, ...env } as NodeJS.ProcessEnv)).toThrow(message);
     });
   }
+});
+
+test("MCPHUB_AUDIT_RETENTION_DAYS is read as a number of days, and left unset by default", () => {
+  expect(getEnv({ ...base, MCPHUB_AUDIT_RETENTION_DAYS: " 30 " }).MCPHUB_AUDIT_RETENTION_DAYS).toBe(30);
+  expect(getEnv(base).MCPHUB_AUDIT_RETENTION_DAYS).toBeUndefined();
 });

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { setRetention } from "@/lib/audit/retention";
 import { adminAction, type FormState } from "@/lib/auth/actions";
 import { AppError } from "@/lib/errors";
 import { importSettings } from "@/lib/settings/import-settings";
@@ -38,3 +39,13 @@ export const importSettingsAction = adminAction(
     };
   },
 );
+
+/** Sets how many days the call log and the admin trail are kept. */
+export const setRetentionAction = adminAction(async (admin, _previous: FormState, formData: FormData) => {
+  const retention = await setRetention(admin, { days: formData.get("days") });
+  revalidatePath("/admin/settings");
+  return {
+    status: "success" as const,
+    message: `The audit log keeps ${retention.days} days; older calls and changes are deleted within the hour.`,
+  };
+});

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/app/_components/page-header";
+import { getRetention } from "@/lib/audit/retention";
 import { requireAdmin } from "@/lib/auth/session";
 import { ImportForm } from "./_components/import-form";
+import { RetentionForm } from "./_components/retention-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   await requireAdmin();
+  const retention = await getRetention();
   return (
     <>
       <PageHeader
@@ -32,6 +35,13 @@ export default async function SettingsPage() {
           <a href="/api/v1/settings/export" className="btn-secondary" download="mcp_settings.json">
             Download mcp_settings.json
           </a>
+        </section>
+        <section className="card">
+          <h2 className="mb-1 font-medium">Audit retention</h2>
+          <p className="mb-4 text-sm text-slate-600">
+            How long the call log and the record of administrative changes are kept.
+          </p>
+          <RetentionForm retention={retention} />
         </section>
       </div>
     </>

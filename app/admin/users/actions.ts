@@ -11,23 +11,26 @@ const done = (message: string) => {
   return { status: "success" as const, message };
 };
 
-export const createUserAction = adminAction(async (_admin, _previous: unknown, formData: FormData) => {
-  const user = await createUser({
-    email: String(formData.get("email") ?? ""),
-    name: String(formData.get("name") ?? ""),
-    role: roleSchema.catch("user").parse(formData.get("role")),
-    password: String(formData.get("password") ?? "") || undefined,
-  });
+export const createUserAction = adminAction(async (admin, _previous: unknown, formData: FormData) => {
+  const user = await createUser(
+    {
+      email: String(formData.get("email") ?? ""),
+      name: String(formData.get("name") ?? ""),
+      role: roleSchema.catch("user").parse(formData.get("role")),
+      password: String(formData.get("password") ?? "") || undefined,
+    },
+    { actor: admin },
+  );
   return done(`Created ${user.email}. They can sign in now.`);
 });
 
-export const changeRoleAction = adminAction(async (_admin, userId: string, role: "admin" | "user") => {
-  const user = await updateUser(userId, { role });
+export const changeRoleAction = adminAction(async (admin, userId: string, role: "admin" | "user") => {
+  const user = await updateUser(userId, { role }, admin);
   return done(`${user.email} is now ${user.role === "admin" ? "an admin" : "a user"}.`);
 });
 
-export const setDisabledAction = adminAction(async (_admin, userId: string, disabled: boolean) => {
-  const user = await updateUser(userId, { disabled });
+export const setDisabledAction = adminAction(async (admin, userId: string, disabled: boolean) => {
+  const user = await updateUser(userId, { disabled }, admin);
   return done(
     disabled
       ? `${user.email} is disabled: their sessions and keys stopped working.`
@@ -36,7 +39,7 @@ export const setDisabledAction = adminAction(async (_admin, userId: string, disa
 });
 
 export const deleteUserAction = adminAction(async (admin, userId: string) => {
-  await deleteUser(userId, admin.id);
+  await deleteUser(userId, admin);
   return done("User deleted, with their keys.");
 });
 

@@ -1,15 +1,14 @@
-// GET /api/v1/audit - the call log, newest first, filtered by user, server, tool, status, from, to, limit (admin)
+// GET /api/v1/audit - the call log, newest first, filtered and keyset-paginated; format=csv exports every page (admin)
 import { NextResponse } from "next/server";
+import { exportToolCallsCsv } from "@/lib/audit/export";
 import { listToolCalls, parseAuditQuery } from "@/lib/audit/list-tool-calls";
 import { withCaller } from "@/lib/http/api";
 
 export const GET = withCaller(
   async (request) => {
-    const query = parseAuditQuery(new URL(request.url).searchParams);
-    return NextResponse.json(
-      { calls: await listToolCalls(query) },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    const { format, ...query } = parseAuditQuery(new URL(request.url).searchParams);
+    if (format === "csv") return exportToolCallsCsv(query);
+    return NextResponse.json(await listToolCalls(query), { headers: { "Cache-Control": "no-store" } });
   },
   { role: "admin" },
 );

@@ -6,7 +6,9 @@ import { createUser, listUsers } from "@/lib/users/queries";
 export const GET = withCaller(async () => NextResponse.json({ users: await listUsers() }), { role: "admin" });
 
 export const POST = withCaller(
-  async (request) =>
-    NextResponse.json(await createUser((await readJsonBody(request)) as never), { status: 201 }),
+  async (request, caller) =>
+    NextResponse.json(await createUser((await readJsonBody(request)) as never, { actor: caller.user }), {
+      status: 201,
+    }),
   { role: "admin" },
 );

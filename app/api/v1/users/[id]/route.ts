@@ -6,14 +6,14 @@ import { deleteUser, updateUser } from "@/lib/users/queries";
 type Params = { id: string };
 
 export const PATCH = withCaller<Params>(
-  async (request, _caller, { id }) =>
-    NextResponse.json(await updateUser(id, (await readJsonBody(request)) as never)),
+  async (request, caller, { id }) =>
+    NextResponse.json(await updateUser(id, (await readJsonBody(request)) as never, caller.user)),
   { role: "admin" },
 );
 
 export const DELETE = withCaller<Params>(
   async (_request, caller, { id }) => {
-    await deleteUser(id, caller.user.id);
+    await deleteUser(id, caller.user);
     return new NextResponse(null, { status: 204 });
   },
   { role: "admin" },

@@ -2,7 +2,8 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 import { readJsonBody, withCaller } from "@/lib/http/api";
-import { createKey, listKeys } from "@/lib/keys/queries";
+import { createKeyForUser } from "@/lib/keys/admin-keys";
+import { listKeys } from "@/lib/keys/queries";
 import { getUserById } from "@/lib/users/queries";
 
 async function requireUser(id: string) {
@@ -18,12 +19,15 @@ export const GET = withCaller<{ id: string }>(
 );
 
 export const POST = withCaller<{ id: string }>(
-  async (request, _caller, { id }) => {
+  async (request, caller, { id }) => {
     const user = await requireUser(id);
-    return NextResponse.json(await createKey(user.id, (await readJsonBody(request)) as never), {
-      status: 201,
-      headers: { "Cache-Control": "no-store" },
-    });
+    return NextResponse.json(
+      await createKeyForUser(caller.user, user.id, (await readJsonBody(request)) as never),
+      {
+        status: 201,
+        headers: { "Cache-Control": "no-store" },
+      },
+    );
   },
   { role: "admin" },
 );

@@ -1,11 +1,11 @@
 // DELETE /api/v1/users/{id}/keys/{keyId} - revoke any user's key (admin)
 import { NextResponse } from "next/server";
 import { withCaller } from "@/lib/http/api";
-import { revokeKey } from "@/lib/keys/queries";
+import { revokeUserKey } from "@/lib/keys/admin-keys";
 
 export const DELETE = withCaller<{ id: string; keyId: string }>(
-  async (_request, _caller, { id, keyId }) => {
-    await revokeKey(id, keyId);
+  async (_request, caller, { id, keyId }) => {
+    await revokeUserKey(caller.user, id, keyId);
     return new NextResponse(null, { status: 204 });
   },
   { role: "admin" },

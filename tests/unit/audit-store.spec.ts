@@ -1,0 +1,191 @@
+import { randomUUID } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { expect, test } from "@playwright/test";
+import { count, lt } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { csvCell, csvLine } from "@/lib/audit/csv";
+import { pruneAuditRows } from "@/lib/audit/prune";
+import {
+  getCallsOverTime,
+  getMostActivePeople,
+  getServerLatency,
+  getToolLatency,
+} from "@/lib/dashboard/queries";
+import { resolveRange } from "@/lib/dashboard/range";
+import type { Database } from "@/lib/db";
+import { migratePgliteDatabase, migratePostgresDatabase } from "@/lib/db/migrate";
+import * as schema from "@/lib/db/schema";
+import { createScratchDatabase } from "../support/postgres";
+
+// The SQL behind retention and the dashboard, run on both databases the hub supports: old rows go
+// in bounded batches (two instances at once never delete a row twice), and the aggregates
+// (date_bin, percentile_cont) give the numbers the charts draw.
+
+const DAY = 86_400_000;
+const NOW = new Date("2026-12-05T12:00:00Z");
+
+function call(at: Date, fields: Partial<typeof schema.toolCalls.$inferInsert> = {}) {
+  return {
+    at,
+    serverName: "alpha",
+    tool: "echo",
+    status: "ok",
+    durationMs: 10,
+    requestId: randomUUID(),
+    argumentBytes: 2,
+    ...fields,
+  };
+}
+
+function event(at: Date) {
+  return {
+    at,
+    action: "server.update",
+    targetType: "server",
+    targetName: "alpha",
+    details: { changed: ["env"] },
+  };
+}
+
+async function countRows(db: Database) {
+  const [calls] = await db.select({ n: count() }).from(schema.toolCalls);
+  const [events] = await db.select({ n: count() }).from(schema.adminEvents);
+  const [oldCalls] = await db
+    .select({ n: count() })
+    .from(schema.toolCalls)
+    .where(lt(schema.toolCalls.at, new Date(NOW.getTime() - 90 * DAY)));
+  return { calls: calls?.n, events: events?.n, oldCalls: oldCalls?.n };
+}
+
+async function pruneInBatches(db: Database) {
+  const old = new Date(NOW.getTime() - 120 * DAY);
+  const recent = new Date(NOW.getTime() - 3 * DAY);
+  await db
+    .insert(schema.toolCalls)
+    .values([...Array.from({ length: 7 }, () => call(old)), call(recent), call(NOW)]);
+  await db.insert(schema.adminEvents).values([...Array.from({ length: 4 }, () => event(old)), event(recent)]);
+  const cutoff = new Date(NOW.getTime() - 90 * DAY);
+  expect(await pruneAuditRows(db, { cutoff, batchSize: 3 })).toEqual({ toolCalls: 7, adminEvents: 4 });
+  expect(await countRows(db)).toEqual({ calls: 2, events: 1, oldCalls: 0 });
+  // Nothing left to do: a second run deletes nothing.
+  expect(await pruneAuditRows(db, { cutoff, batchSize: 3 })).toEqual({ toolCalls: 0, adminEvents: 0 });
+}
+
+async function aggregates(db: Database) {
+  const [person] = await db
+    .insert(schema.users)
+    .values({ email: `agg-${randomUUID()}@example.com` })
+    .returning();
+  const range = resolveRange("1h", NOW);
+  const minute = (m: number) => new Date(range.since.getTime() + m * 60_000 + 5_000);
+  // alpha: durations 1..100 ms in minute 0; two tool errors and one error in minute 59.
+  await db.insert(schema.toolCalls).values([
+    ...Array.from({ length: 100 }, (_, i) => call(minute(0), { durationMs: i + 1, userId: person?.id })),
+    call(minute(59), { status: "tool_error", durationMs: 5 }),
+    call(minute(59), { status: "tool_error", durationMs: 5, tool: "add" }),
+    call(minute(59), { status: "error", durationMs: 30_000, serverName: "beta", errorClass: "timeout" }),
+    // Outside the range: never counted.
+    call(new Date(range.since.getTime() - 1_000), { durationMs: 99_999 }),
+  ]);
+  const buckets = await getCallsOverTime(range, db);
+  expect(buckets).toHaveLength(60);
+  expect(buckets[0]).toEqual({ at: range.since, ok: 100, toolError: 0, error: 0 });
+  expect(buckets[59]).toEqual({
+    at: new Date(range.since.getTime() + 59 * 60_000),
+    ok: 0,
+    toolError: 2,
+    error: 1,
+  });
+  expect(buckets.slice(1, 59).every((b) => b.ok + b.toolError + b.error === 0)).toBe(true);
+
+  const servers = await getServerLatency(range, db);
+  expect(servers.map((s) => [s.server, s.calls, s.toolErrors, s.errors])).toEqual([
+    ["alpha", 102, 2, 0],
+    ["beta", 1, 0, 1],
+  ]);
+  const alpha = servers[0];
+  expect(alpha?.errorRate).toBeCloseTo(2 / 102, 6);
+  // percentile_cont interpolates: the median of 1..100 plus two 5s.
+  expect(alpha?.p50).toBeCloseTo(50.5 - 1, 6);
+  expect(alpha?.p99).toBeGreaterThan(98);
+  expect(servers[1]).toMatchObject({ p50: 30_000, p95: 30_000, p99: 30_000, errorRate: 1 });
+
+  const tools = await getToolLatency(range, db);
+  expect(tools.map((t) => [t.server, t.tool, t.calls])).toEqual([
+    ["alpha", "echo", 101],
+    ["alpha", "add", 1],
+    ["beta", "echo", 1],
+  ]);
+  const people = await getMostActivePeople(range, db);
+  expect(people[0]).toEqual({ userId: person?.id, email: person?.email, calls: 100, errors: 0 });
+  expect(people[1]).toEqual({ userId: null, email: null, calls: 3, errors: 1 });
+}
+
+test.describe("on PGlite", () => {
+  let client: PGlite;
+  let db: Database;
+  test.beforeEach(async () => {
+    client = await PGlite.create();
+    await migratePgliteDatabase(client);
+    db = drizzlePglite({ client, schema }) as unknown as Database;
+  });
+  test.afterEach(async () => client.close());
+
+  test("prune deletes rows older than the cutoff in bounded batches, and only those", async () => {
+    await pruneInBatches(db);
+  });
+  test("the dashboard's aggregates: bars by date_bin, error rates, percentile_cont", async () => {
+    await aggregates(db);
+  });
+});
+
+test.describe("on PostgreSQL @postgres", () => {
+  test("prune and aggregates; two instances pruning at once delete each row once", async () => {
+    const scratch = await createScratchDatabase("audit_store");
+    const first = postgres(scratch.url, { max: 2, onnotice: () => {} });
+    const second = postgres(scratch.url, { max: 2, onnotice: () => {} });
+    try {
+      await migratePostgresDatabase(scratch.url);
+      const a = drizzlePostgres(first, { schema }) as unknown as Database;
+      const b = drizzlePostgres(second, { schema }) as unknown as Database;
+      await pruneInBatches(a);
+      await aggregates(a);
+
+      const old = new Date(NOW.getTime() - 200 * DAY);
+      await a.insert(schema.toolCalls).values(Array.from({ length: 2_000 }, () => call(old)));
+      const cutoff = new Date(NOW.getTime() - 90 * DAY);
+      const [one, two] = await Promise.all([
+        pruneAuditRows(a, { cutoff, batchSize: 100 }),
+        pruneAuditRows(b, { cutoff, batchSize: 100 }),
+      ]);
+      expect((one?.toolCalls ?? 0) + (two?.toolCalls ?? 0)).toBe(2_000);
+      expect((await countRows(a)).oldCalls).toBe(0);
+    } finally {
+      await first.end();
+      await second.end();
+      await scratch.drop();
+    }
+  });
+});
+
+test("CSV cells: formulas neutralised, quotes doubled, separators quoted", () => {
+  expect(csvCell("=1+1")).toBe("'=1+1");
+  expect(csvCell("+41 44")).toBe("'+41 44");
+  expect(csvCell("-2")).toBe("'-2");
+  expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+  expect(csvCell("\tx")).toBe("'\tx");
+  expect(csvCell("\rx")).toBe(`"'\rx"`);
+  expect(csvCell('=HYPERLINK("u","x")')).toBe(`"'=HYPERLINK(""u"",""x"")"`);
+  expect(csvCell("a,b")).toBe('"a,b"');
+  expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
+  expect(csvCell("plain")).toBe("plain");
+  expect(csvCell(null)).toBe("");
+  expect(csvCell(undefined)).toBe("");
+  expect(csvCell(42)).toBe("42");
+  expect(csvCell(-1)).toBe("-1");
+  expect(csvCell(new Date("2026-01-02T03:04:05Z"))).toBe("2026-01-02T03:04:05.000Z");
+  expect(csvCell({ changed: ["env"] })).toBe('"{""changed"":[""env""]}"');
+  expect(csvLine(["a", "=b", null])).toBe("a,'=b,\r\n");
+});
