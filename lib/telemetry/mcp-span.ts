@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Attributes, Context, Span } from "@opentelemetry/api";
-import { currentRequest } from "./request-scope";
+import { currentRequest, type RequestScope } from "./request-scope";
 import { clip, getTracing, type Tracing } from "./tracing";
 
 /** What the hub knows about one MCP request once its body has been read. */
@@ -82,11 +82,11 @@ export async function traceMcpRequest(
     throw error;
   }
   span.setAttribute("http.response.status_code", response.status);
-  return endWithBody(response, () => finish(tracing, span, response.status));
+  // The body is read outside the request's async context: the scope is passed, not looked up.
+  return endWithBody(response, () => finish(tracing, span, response.status, scope));
 }
 
-function finish(tracing: Tracing, span: Span, status: number): void {
-  const scope = currentRequest();
+function finish(tracing: Tracing, span: Span, status: number, scope: RequestScope | undefined): void {
   const errorType = scope?.errorType ?? (status >= 400 ? String(status) : undefined);
   if (errorType) {
     span.setAttribute("error.type", errorType);

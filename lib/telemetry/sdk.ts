@@ -62,8 +62,9 @@ export function registerTracing(config: TracingConfig): Tracing {
 const KEY_PATTERN = /mcphub_[A-Za-z0-9_-]{20,}/g;
 
 /**
- * A last guard: an MCPHub key pasted into a client-chosen string (a tool name, a request id) is
- * replaced before the span leaves the hub. The hub's own attributes never hold a key.
+ * A last guard: an MCPHub key pasted into a client-chosen string (a tool name, a request id, and
+ * so the "Unknown tool: …" status) is replaced before the span leaves the hub. The hub's own
+ * attributes never hold a key.
  */
 class KeyScrubbingExporter implements SpanExporter {
   constructor(private readonly inner: SpanExporter) {}
@@ -82,20 +83,22 @@ class KeyScrubbingExporter implements SpanExporter {
 }
 
 function scrub(span: ReadableSpan): ReadableSpan {
-  const dirty =
-    KEY_PATTERN.test(span.name) ||
-    Object.values(span.attributes).some((value) => typeof value === "string" && KEY_PATTERN.test(value));
-  KEY_PATTERN.lastIndex = 0;
+  const has = (value: unknown) => typeof value === "string" && value.search(KEY_PATTERN) !== -1;
+  const dirty = has(span.name) || has(span.status.message) || Object.values(span.attributes).some(has);
   if (!dirty) return span;
+  const clean = (value: string) => value.replace(KEY_PATTERN, "[redacted]");
   const attributes = Object.fromEntries(
     Object.entries(span.attributes).map(([name, value]) => [
       name,
-      typeof value === "string" ? value.replace(KEY_PATTERN, "[redacted]") : value,
+      typeof value === "string" ? clean(value) : value,
     ]),
   );
   // The copy keeps the span's prototype, so spanContext() and the other readers still work.
   return Object.create(span, {
-    name: { value: span.name.replace(KEY_PATTERN, "[redacted]") },
+    name: { value: clean(span.name) },
     attributes: { value: attributes },
+    status: {
+      value: { ...span.status, ...(span.status.message && { message: clean(span.status.message) }) },
+    },
   });
 }
