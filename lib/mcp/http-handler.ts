@@ -6,6 +6,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { getPublicUrl } from "@/lib/config/env";
+import { groupNameSchema } from "@/lib/groups/schemas";
 import { isJsonMediaType } from "@/lib/http/content-type";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
@@ -116,7 +117,9 @@ async function serveMcpRequest(request: Request, groupName?: string): Promise<Re
   const principal = await authenticate(request);
   if (principal instanceof Response) return principal;
   const scope: Scope = groupName ? { kind: "group", name: groupName } : { kind: "active" };
-  if (groupName && (await getVisibleServers(principal.userId, scope)) === null) {
+  // A name no group can have (a NUL byte, a slash) is not looked up: it answers like an unknown group.
+  const impossible = groupName !== undefined && !groupNameSchema.safeParse(groupName).success;
+  if (groupName && (impossible || (await getVisibleServers(principal.userId, scope)) === null)) {
     return jsonRpcError(
       404,
       -32600,
