@@ -9,7 +9,8 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 
 export function proxy(request: NextRequest) {
   // A dynamic segment with broken percent-encoding would otherwise reach Next.js and fail with a
-  // bare 500. (TRACE cannot be caught here: Next.js fails to build its Request before any proxy runs.)
+  // bare 500. (TRACE cannot be caught here: Next.js fails to build its Request before any proxy runs;
+  // lib/http/method-guard.ts refuses it first.)
   try {
     decodeURIComponent(request.nextUrl.pathname);
   } catch {

@@ -1,4 +1,5 @@
 import pino from "pino";
+import { requestLogFields } from "@/lib/telemetry/request-scope";
 
 /**
  * Structured JSON logs. Paths that could carry a secret are censored by name, so a careless
@@ -7,6 +8,8 @@ import pino from "pino";
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",
   base: { service: "mcphub" },
+  // The request id (and, for MCP, the method) of the request being served, on every line.
+  mixin: requestLogFields,
   redact: {
     paths: [
       "password",

@@ -38,6 +38,20 @@ const apiUrl = (fallback: string) =>
     })
     .transform((value) => (value ?? fallback).replace(/\/+$/, ""));
 
+/** An OTLP/HTTP collector URL (OpenTelemetry traces). */
+const otlpUrl = optionalText.refine(
+  (value) => value === undefined || (/^https?:\/\/[^\s?#]+$/.test(value) && URL.canParse(value)),
+  { message: "must be an http(s) URL of an OTLP/HTTP collector, such as http://localhost:4318" },
+);
+
+const otlpProtocol = optionalText.pipe(
+  z
+    .enum(["http/protobuf", "http/json"], {
+      message: "must be http/protobuf or http/json (the hub exports over OTLP/HTTP; gRPC is not supported)",
+    })
+    .optional(),
+);
+
 const envSchema = z.object({
   DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
     message: "must be a postgres:// or postgresql:// URL (unset it to use the embedded database)",
@@ -107,6 +121,15 @@ const envSchema = z.object({
       },
     )
     .transform((value) => (value === undefined ? undefined : Number(value))),
+  // OpenTelemetry traces (lib/telemetry): off unless a collector endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.transform((value) => value ?? "http/protobuf"),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SERVICE_NAME: optionalText.transform((value) => value ?? "mcphub"),
+  OTEL_SDK_DISABLED: optionalText
+    .pipe(z.enum(["true", "false"], { message: "must be true or false" }).optional())
+    .transform((value) => value === "true"),
 });
 
 export type HubEnv = z.output<typeof envSchema>;

@@ -4,6 +4,7 @@ import type { User } from "@/lib/db/schema";
 import { AppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
+import { currentRequest, serveInRequestScope } from "@/lib/telemetry/request-scope";
 import { getUserById } from "@/lib/users/queries";
 import { isJsonMediaType } from "./content-type";
 
@@ -22,7 +23,8 @@ export function jsonError(
 /** Turns any error into the contract's `{error: {code, message}}`; unexpected ones are logged, not echoed. */
 export function handleApiError(error: unknown, request?: Request): NextResponse {
   if (error instanceof AppError) return jsonError(error.code, error.message, error.status, error.fieldErrors);
-  const requestId = crypto.randomUUID();
+  // The request's own id (X-Request-Id), which every other line about it carries too.
+  const requestId = currentRequest()?.requestId ?? crypto.randomUUID();
   logger.error(
     {
       requestId,
@@ -96,16 +98,26 @@ const unauthorized = () =>
  * `role: "admin"` answers 401 to anonymous callers and 403 to everyone but admins.
  */
 export function withCaller<P = Record<string, never>>(handler: Handler<P>, options: { role?: "admin" } = {}) {
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
-    try {
-      const caller = await authenticateRequest(request);
-      if (!caller) return unauthorized();
-      if (options.role === "admin" && caller.user.role !== "admin") {
-        return jsonError("forbidden", "This route is for admins only", 403);
-      }
-      return await handler(request, caller, await context.params);
-    } catch (error) {
-      return handleApiError(error, request);
-    }
-  };
+  return (request: Request, context: RouteContext<P>): Promise<Response> =>
+    serveInRequestScope(
+      request,
+      async () => {
+        try {
+          const caller = await authenticateRequest(request);
+          if (!caller) return unauthorized();
+          if (options.role === "admin" && caller.user.role !== "admin") {
+            return jsonError("forbidden", "This route is for admins only", 403);
+          }
+          return await handler(request, caller, await context.params);
+        } catch (error) {
+          return handleApiError(error, request);
+        }
+      },
+      (requestId) =>
+        jsonError(
+          "internal",
+          `Something went wrong on the server (request ${requestId}); the admin can find it in the log`,
+          500,
+        ),
+    );
 }

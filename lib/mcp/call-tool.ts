@@ -8,6 +8,7 @@ import {
   type Tool,
   UrlElicitationRequiredError,
 } from "@modelcontextprotocol/server";
+import { traceMeta, traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { withTimeout } from "@/lib/upstream/connect";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
@@ -115,8 +116,9 @@ export async function callToolFor(
   try {
     const callOnce = async () => {
       const connection = await getUpstreamPool().acquire(route.server, who);
+      const meta = traceMeta(); // telemetry hook: the trace context in params._meta (SEP-414)
       const call = connection.client.callTool(
-        { name: route.upstreamName, arguments: args ?? {} },
+        { name: route.upstreamName, arguments: args ?? {}, ...(meta && { _meta: meta }) },
         {
           timeout,
           signal: options.signal,
@@ -132,16 +134,25 @@ export async function callToolFor(
         throw error;
       }
     };
-    const result = await requestContext.run(who, async () => {
-      try {
-        return await callOnce();
-      } catch (error) {
-        // The upstream forgot our session (it restarted): it refused the request before running it,
-        // so one retry on a fresh session is safe.
-        if (isSessionLost(error)) return callOnce();
-        throw error;
-      }
-    });
+    const result = await requestContext.run(who, () =>
+      // telemetry hook: a client span for the upstream call (both tries)
+      traceUpstreamCall(
+        route.server,
+        "tools/call",
+        route.upstreamName,
+        async () => {
+          try {
+            return await callOnce();
+          } catch (error) {
+            // The upstream forgot our session (it restarted): it refused the request before running it,
+            // so one retry on a fresh session is safe.
+            if (isSessionLost(error)) return callOnce();
+            throw error;
+          }
+        },
+        errorClass,
+      ),
+    );
     log(result.isError ? "tool_error" : "ok", null, result);
     return result as CallToolResult;
   } catch (error) {

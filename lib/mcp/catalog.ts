@@ -9,6 +9,7 @@ import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { isIsolatedProcess } from "@/lib/processes/isolated";
 import { recordServerStatus } from "@/lib/servers/queries";
+import { traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { MissingVariableError } from "@/lib/templates/template";
 import { withTimeout } from "@/lib/upstream/connect";
 import {
@@ -44,8 +45,10 @@ export function listFromUpstream<K extends ListKind>(
       : kind === "prompts"
         ? capabilities?.prompts
         : capabilities?.resources;
+  const listMethod = kind === "resourceTemplates" ? "resources/templates/list" : `${kind}/list`;
   const loading = supported
-    ? (async () => {
+    ? // telemetry hook: a client span for each list the upstream is actually asked for
+      traceUpstreamCall(connection.server, listMethod, undefined, async () => {
         const items: Item[K][] = [];
         let cursor: string | undefined;
         for (let page = 0; page < MAX_PAGES; page++) {
@@ -72,7 +75,7 @@ export function listFromUpstream<K extends ListKind>(
           if (!cursor) break;
         }
         return items;
-      })()
+      })
     : Promise.resolve([]);
   const guarded = withTimeout(loading, timeout * 2, `${kind} list of ${connection.server.name}`);
   connection.lists.set(kind, guarded);

@@ -6,9 +6,12 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { getEnv, getPublicUrl } from "@/lib/config/env";
+import { groupNameSchema } from "@/lib/groups/schemas";
 import { isJsonMediaType } from "@/lib/http/content-type";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
+import { traceMcpRequest } from "@/lib/telemetry/mcp-span";
+import { serveInRequestScope } from "@/lib/telemetry/request-scope";
 import { buildHubServer, type McpPrincipal } from "./hub-server";
 import { addSession, closeSession, getSession } from "./sessions";
 import { getVisibleServers, type Scope } from "./visibility";
@@ -93,15 +96,30 @@ const modernHandler = createMcpHandler(
 /**
  * Serves /api/mcp and /api/mcp/{group}: validates Host/Origin and size, authenticates the key on
  * every request, then hands the request to the 2026-07-28 handler or to a 2025-11-25 session (or a
- * stateless 2025 exchange).
+ * stateless 2025 exchange). Each request gets an id (X-Request-Id, on every log line it causes).
  */
-export async function handleMcpRequest(request: Request, groupName?: string): Promise<Response> {
+export function handleMcpRequest(request: Request, groupName?: string): Promise<Response> {
+  return serveInRequestScope(
+    request,
+    () => serveMcpRequest(request, groupName),
+    (requestId) =>
+      jsonRpcError(
+        500,
+        -32603,
+        `Internal error (request ${requestId}): the admin can find its cause in the hub's log`,
+      ),
+  );
+}
+
+async function serveMcpRequest(request: Request, groupName?: string): Promise<Response> {
   const refused = allowedOrigin(request);
   if (refused) return jsonRpcError(403, -32600, refused);
   const principal = await authenticate(request);
   if (principal instanceof Response) return principal;
   const scope: Scope = groupName ? { kind: "group", name: groupName } : { kind: "active" };
-  if (groupName && (await getVisibleServers(principal.userId, scope)) === null) {
+  // A name no group can have (a NUL byte, a slash) is not looked up: it answers like an unknown group.
+  const impossible = groupName !== undefined && !groupNameSchema.safeParse(groupName).success;
+  if (groupName && (impossible || (await getVisibleServers(principal.userId, scope)) === null)) {
     return jsonRpcError(
       404,
       -32600,
@@ -147,9 +165,12 @@ export async function handleMcpRequest(request: Request, groupName?: string): Pr
     scopes: [],
     extra: { principal, scope },
   };
-  if (!(await isLegacyRequest(request, body)))
-    return modernHandler.fetch(request, { authInfo, parsedBody: body });
-  return handleLegacy(request, body, principal, scope, authInfo);
+  const traced = { request, body, userId: principal.userId, group: groupName };
+  return traceMcpRequest(traced, async () => {
+    if (!(await isLegacyRequest(request, body)))
+      return modernHandler.fetch(request, { authInfo, parsedBody: body });
+    return handleLegacy(request, body, principal, scope, authInfo);
+  });
 }
 
 /**

@@ -9,6 +9,8 @@ import {
   Server,
   UriTemplate,
 } from "@modelcontextprotocol/server";
+import { observeMcpResponses } from "@/lib/telemetry/mcp-span";
+import { currentRequest } from "@/lib/telemetry/request-scope";
 import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
@@ -43,6 +45,7 @@ export function buildHubServer(
       instructions: INSTRUCTIONS,
     },
   );
+  observeMcpResponses(server); // telemetry hook: the JSON-RPC outcome for the request's span and log
   const caller = (requestId: string | number): UpstreamCaller => ({
     userId: principal.userId,
     email: principal.email,
@@ -70,8 +73,9 @@ export function buildHubServer(
       request.params.arguments,
       {
         // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
-        // JSON-RPC id is the client's choice and repeats across connections.
-        requestId: randomUUID(),
+        // JSON-RPC id is the client's choice and repeats across connections. It is the HTTP
+        // request's X-Request-Id, so the id a person quotes finds the call log row too.
+        requestId: currentRequest()?.requestId ?? randomUUID(),
         signal: ctx.mcpReq.signal,
         linkBy: linkingMode(server, ctx.mcpReq),
         ...(progressToken !== undefined && {

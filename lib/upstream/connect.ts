@@ -1,6 +1,7 @@
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fetch as undiciFetch } from "undici";
+import { injectTraceHeaders } from "@/lib/telemetry/upstream-span";
 import packageJson from "@/package.json";
 import { assertUrlAllowed, outboundDispatcher } from "./outbound";
 import { requestContext } from "./request-context";
@@ -84,6 +85,7 @@ function upstreamFetch(headers: Record<string, string>, contextHeaders = false) 
       merged.set("X-MCPHub-User-Id", context.userId);
       merged.set("X-MCPHub-Request-Id", context.requestId);
     }
+    injectTraceHeaders(merged); // telemetry hook: W3C traceparent of the upstream call's span
     const response = await undiciFetch(url, {
       ...(init as Parameters<typeof undiciFetch>[1]),
       headers: [...merged],

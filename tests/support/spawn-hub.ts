@@ -14,6 +14,8 @@ import { createScratchDatabase } from "./postgres";
 export type SpawnedHub = {
   url: string;
   port: number;
+  /** The `next start` process (its memory is the hub's). */
+  pid: number;
   /** Every line the server printed so far (stdout and stderr). */
   log: () => string[];
   /** Waits for a pino JSON log line that `match` accepts and returns it parsed. */
@@ -36,6 +38,8 @@ export type SpawnHubOptions = {
   databaseUrl?: string;
   /** Milliseconds to wait for /api/health. */
   startTimeoutMs?: number;
+  /** Listen on this port (a test's own range) instead of a free one from the shared range. */
+  port?: number;
 };
 
 const PORT_RANGE = { first: 3400, last: 3489 } as const; // 3490-3499 is left for fixtures like the OIDC provider
@@ -118,8 +122,8 @@ export async function spawnHub(options: SpawnHubOptions = {}): Promise<SpawnedHu
   let port = 0;
   try {
     // Another worker may take the port between the check and the listen: then try another one.
-    for (let attempt = 0; attempt < 5 && !child; attempt++) {
-      port = await findFreePort(tried);
+    for (let attempt = 0; attempt < (options.port ? 1 : 5) && !child; attempt++) {
+      port = options.port ?? (await findFreePort(tried));
       tried.add(port);
       lines.length = 0;
       const candidate = spawn(
@@ -165,6 +169,7 @@ export async function spawnHub(options: SpawnHubOptions = {}): Promise<SpawnedHu
   return {
     url,
     port,
+    pid: running.pid as number,
     log: () => [...lines],
     waitForLogEntry(match, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
