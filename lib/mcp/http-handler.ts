@@ -184,6 +184,35 @@ function newSessionId(): string {
   return instance ? `${instance}.${random}` : random;
 }
 
+/**
+ * A session's GET stream is silent until the first notification, and Next.js sends no headers
+ * before the first byte: clients and proxies would wait on a request that has in fact succeeded.
+ * An SSE comment (ignored by every SSE reader) flushes the headers at once.
+ */
+function withOpeningComment(response: Response): Response {
+  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream"))
+    return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(": stream open\n\n"));
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
 async function handleLegacy(
   request: Request,
   body: unknown,
@@ -203,7 +232,8 @@ async function handleLegacy(
       return jsonRpcError(404, -32001, "Session not found: initialize a new session");
     }
     session.lastSeen = Date.now();
-    return session.transport.handleRequest(request, { authInfo, parsedBody: body });
+    const answer = await session.transport.handleRequest(request, { authInfo, parsedBody: body });
+    return request.method === "GET" ? withOpeningComment(answer) : answer;
   }
   const isInitialize =
     typeof body === "object" && body !== null && (body as { method?: unknown }).method === "initialize";

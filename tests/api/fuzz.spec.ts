@@ -464,11 +464,12 @@ function send(
       { host: "127.0.0.1", port, method: c.method, path: c.path, headers, setHost: !("Host" in c.headers) },
       (response) => {
         const chunks: Buffer[] = [];
+        // An SSE stream opened by GET with a live session stays open, silent until a notification,
+        // by design: its headers are the answer.
+        const listening =
+          c.method === "GET" && String(response.headers["content-type"]).startsWith("text/event-stream");
         response.on("data", (chunk: Buffer) => {
-          // An SSE stream (GET with a session) stays open by design: the first event is enough.
           chunks.push(chunk);
-          if (String(response.headers["content-type"]).startsWith("text/event-stream") && c.method === "GET")
-            response.destroy();
         });
         const done = () => {
           if (settled) return;
@@ -484,6 +485,10 @@ function send(
         };
         response.on("end", done);
         response.on("close", done);
+        if (listening) {
+          done();
+          response.destroy();
+        }
       },
     );
     const timer = setTimeout(() => {
