@@ -7,14 +7,18 @@
  * 3. memory of an idle process (its whole tree's RSS, from the worker's list);
  * 4. 100 people, each with their own server-everything process: every call must succeed, while
  *    /api/health is polled and its p99 reported.
- * Starts a hub of its own (next start) on BENCH_PORT (default 3377) with a scratch data folder.
+ * Starts a hub of its own (next start) on BENCH_PORT (default 3377) with a scratch data folder, on
+ * the embedded PGlite database, or on a scratch database of the PostgreSQL server at
+ * BENCH_DATABASE_SERVER (for example postgres://postgres@127.0.0.1:5432), as a team would run it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import postgres from "postgres";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3377);
 const URL_BASE = `http://localhost:${PORT}`;
@@ -22,6 +26,7 @@ const ADMIN_KEY = `mcphub_${"BenchAdminKey".padEnd(43, "0")}`;
 const EVERYTHING = ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"];
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100);
 const COLD_RUNS = 10;
+const DATABASE_SERVER = process.env.BENCH_DATABASE_SERVER;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -44,7 +49,26 @@ async function api(method: string, route: string, body?: unknown, key = ADMIN_KE
   return text ? JSON.parse(text) : null;
 }
 
-async function startHub(dataDir: string): Promise<ChildProcess> {
+/** A scratch PostgreSQL database and the environment a hub needs to use it (none on PGlite). */
+async function scratchDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (!DATABASE_SERVER) return { env: {}, drop: async () => {} };
+  const name = `mcphub_bench_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(`${DATABASE_SERVER}/postgres`, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  return {
+    env: {
+      DATABASE_URL: `${DATABASE_SERVER}/${name}`,
+      MCPHUB_SECRET_KEY: randomBytes(32).toString("base64"),
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+    },
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function startHub(dataDir: string, databaseEnv: Record<string, string>): Promise<ChildProcess> {
   const hub = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
     env: {
       PATH: process.env.PATH,
@@ -55,6 +79,7 @@ async function startHub(dataDir: string): Promise<ChildProcess> {
       MCPHUB_ADMIN_API_KEY: ADMIN_KEY,
       MCPHUB_MAX_PROCESSES: String(PEOPLE + 20),
       LOG_LEVEL: "warn",
+      ...databaseEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -95,7 +120,9 @@ async function echo(client: Client, tool: string, timeout = 60_000) {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "mcphub-bench-"));
-  const hub = await startHub(dataDir);
+  const database = await scratchDatabase();
+  console.log(`database: ${DATABASE_SERVER ? "PostgreSQL (scratch database)" : "PGlite (embedded)"}`);
+  const hub = await startHub(dataDir, database.env);
   try {
     const health = await (await fetch(`${URL_BASE}/api/health`)).json();
     console.log(`sandbox layers: ${JSON.stringify(health.sandbox)}`);
@@ -236,6 +263,7 @@ async function main() {
     hub.kill("SIGTERM");
     await new Promise((resolve) => hub.once("exit", resolve));
     rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 
