@@ -2,59 +2,25 @@ import { and, desc, eq, gte, like, lte, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { adminEvents } from "@/lib/db/schema";
-import {
-  type Cursor,
-  cursorSchema,
-  dateParam,
-  encodeCursor,
-  formatParam,
-  limitParam,
-  parseQueryParams,
-} from "./query-params";
+import { keysetBefore, listingQuery, pageOf, textParam, UUID } from "./query-params";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTION_MESSAGE = "action is a verb such as server.update, or a prefix ending in a dot such as server.";
 
 /** The filters of GET /api/v1/audit/admin-events and the trail view of /admin/audit. */
-const adminEventFilters = z
-  .object({
-    actor: z
-      .string()
-      .trim()
-      .min(1, { error: "actor must be a user id or an email" })
-      .max(320, { error: "actor must be a user id or an email" })
-      .optional(),
-    action: z
-      .string()
-      .trim()
-      .regex(/^[a-z]+(\.[a-z]+)*\.?$/, { error: ACTION_MESSAGE })
-      .max(100, { error: ACTION_MESSAGE })
-      .optional(),
-    target: z
-      .string()
-      .trim()
-      .min(1, { error: "target is the name or id of a server, group, user or key" })
-      .max(320, { error: "target is the name or id of a server, group, user or key" })
-      .optional(),
-    from: dateParam("from"),
-    to: dateParam("to"),
-    limit: limitParam,
-    cursor: cursorSchema,
-    format: formatParam,
-  })
-  .strict();
-
-export const adminEventQuerySchema = adminEventFilters.refine(
-  (q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(),
-  { error: "from must not be after to", path: ["from"] },
-);
+const adminEventListing = listingQuery({
+  actor: textParam("actor must be a user id or an email", 320),
+  action: z
+    .string()
+    .trim()
+    .regex(/^[a-z]+(\.[a-z]+)*\.?$/, { error: ACTION_MESSAGE })
+    .max(100, { error: ACTION_MESSAGE })
+    .optional(),
+  target: textParam("target is the name or id of a server, group, user or key", 320),
+});
+export const adminEventQuerySchema = adminEventListing.schema;
 export type AdminEventQuery = z.output<typeof adminEventQuerySchema>;
-
-export const ADMIN_EVENT_FILTERS = Object.keys(adminEventFilters.shape);
-
-export function parseAdminEventQuery(params: URLSearchParams): AdminEventQuery {
-  return parseQueryParams(adminEventQuerySchema, ADMIN_EVENT_FILTERS, params);
-}
+export const ADMIN_EVENT_FILTERS = adminEventListing.names;
+export const parseAdminEventQuery = adminEventListing.parse;
 
 export type AdminEventRow = {
   id: string;
@@ -99,17 +65,16 @@ export async function listAdminEvents(query: Omit<AdminEventQuery, "format">): P
   }
   if (query.from) filters.push(gte(adminEvents.at, query.from));
   if (query.to) filters.push(lte(adminEvents.at, query.to));
-  if (query.cursor) filters.push(before(query.cursor));
+  if (query.cursor) filters.push(keysetBefore(adminEvents.at, adminEvents.id, query.cursor));
   const rows = await db
     .select({ event: adminEvents, atText: sql<string>`${adminEvents.at}::text` })
     .from(adminEvents)
     .where(filters.length > 0 ? and(...filters) : undefined)
     .orderBy(desc(adminEvents.at), desc(adminEvents.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const page = pageOf(rows, query.limit, (row) => ({ at: row.atText, id: row.event.id }));
   return {
-    events: page.map(({ event }) => ({
+    events: page.rows.map(({ event }) => ({
       id: event.id,
       at: event.at,
       actor: event.actorId || event.actorEmail ? { id: event.actorId, email: event.actorEmail } : null,
@@ -119,11 +84,6 @@ export async function listAdminEvents(query: Omit<AdminEventQuery, "format">): P
       targetName: event.targetName,
       details: event.details,
     })),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.atText, id: last.event.id }) : null,
+    nextCursor: page.nextCursor,
   };
-}
-
-function before(cursor: Cursor): SQL {
-  return sql`(${adminEvents.at}, ${adminEvents.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
 }

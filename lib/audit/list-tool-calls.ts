@@ -3,56 +3,19 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { apiKeys, toolCalls, users } from "@/lib/db/schema";
 import { flushCallLog } from "@/lib/mcp/call-log";
-import {
-  type Cursor,
-  cursorSchema,
-  dateParam,
-  encodeCursor,
-  formatParam,
-  limitParam,
-  parseQueryParams,
-} from "./query-params";
+import { keysetBefore, listingQuery, pageOf, textParam, UUID } from "./query-params";
 
 export const CALL_STATUSES = ["ok", "tool_error", "error"] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The filters of GET /api/v1/audit and /admin/audit, as query parameters. */
-const auditFilters = z
-  .object({
-    user: z
-      .string()
-      .trim()
-      .min(1, { error: "user must be a user id or an email" })
-      .max(320, { error: "user must be a user id or an email" })
-      .optional(),
-    server: z
-      .string()
-      .trim()
-      .min(1, { error: "server is a server name" })
-      .max(200, { error: "server is a server name" })
-      .optional(),
-    tool: z
-      .string()
-      .trim()
-      .min(1, { error: "tool is an upstream tool name" })
-      .max(256, { error: "tool is an upstream tool name" })
-      .optional(),
-    status: z.enum(CALL_STATUSES, { error: `status must be one of ${CALL_STATUSES.join(", ")}` }).optional(),
-    from: dateParam("from"),
-    to: dateParam("to"),
-    limit: limitParam,
-    cursor: cursorSchema,
-    format: formatParam,
-  })
-  .strict();
+const auditListing = listingQuery({
+  user: textParam("user must be a user id or an email", 320),
+  server: textParam("server is a server name", 200),
+  tool: textParam("tool is an upstream tool name", 256),
+  status: z.enum(CALL_STATUSES, { error: `status must be one of ${CALL_STATUSES.join(", ")}` }).optional(),
+});
 
-export const auditQuerySchema = auditFilters.refine(
-  (q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(),
-  {
-    error: "from must not be after to",
-    path: ["from"],
-  },
-);
+export const auditQuerySchema = auditListing.schema;
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
 /** One call as the audit API answers it: who, with which key, what, how it ended. Never arguments or results. */
@@ -72,12 +35,10 @@ export type AuditRow = {
   resultBytes: number | null;
 };
 
-export const AUDIT_FILTERS = Object.keys(auditFilters.shape);
+export const AUDIT_FILTERS = auditListing.names;
 
 /** Reads query parameters into filters; a parameter given twice or unknown is a validation error. */
-export function parseAuditQuery(params: URLSearchParams): AuditQuery {
-  return parseQueryParams(auditQuerySchema, AUDIT_FILTERS, params);
-}
+export const parseAuditQuery = auditListing.parse;
 
 /** One page of the call log and, when more rows match, the cursor of the next page. */
 export type AuditPage = { calls: AuditRow[]; nextCursor: string | null };
@@ -105,7 +66,7 @@ export async function listToolCalls(query: Omit<AuditQuery, "format">): Promise<
   if (query.status) filters.push(eq(toolCalls.status, query.status));
   if (query.from) filters.push(gte(toolCalls.at, query.from));
   if (query.to) filters.push(lte(toolCalls.at, query.to));
-  if (query.cursor) filters.push(before(query.cursor));
+  if (query.cursor) filters.push(keysetBefore(toolCalls.at, toolCalls.id, query.cursor));
   const rows = await db
     .select({
       call: toolCalls,
@@ -120,10 +81,9 @@ export async function listToolCalls(query: Omit<AuditQuery, "format">): Promise<
     .where(filters.length > 0 ? and(...filters) : undefined)
     .orderBy(desc(toolCalls.at), desc(toolCalls.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const page = pageOf(rows, query.limit, (row) => ({ at: row.atText, id: row.call.id }));
   return {
-    calls: page.map(({ call, userEmail, keyName, keyPartial }) => ({
+    calls: page.rows.map(({ call, userEmail, keyName, keyPartial }) => ({
       id: call.id,
       at: call.at,
       user: call.userId && userEmail ? { id: call.userId, email: userEmail } : null,
@@ -141,12 +101,6 @@ export async function listToolCalls(query: Omit<AuditQuery, "format">): Promise<
       argumentBytes: call.argumentBytes,
       resultBytes: call.resultBytes,
     })),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.atText, id: last.call.id }) : null,
+    nextCursor: page.nextCursor,
   };
-}
-
-/** Rows strictly after the cursor in (at desc, id desc) order. */
-function before(cursor: Cursor): SQL {
-  return sql`(${toolCalls.at}, ${toolCalls.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
 }

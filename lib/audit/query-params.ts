@@ -1,10 +1,11 @@
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError, type FieldErrors, parseInput } from "@/lib/errors";
 
 /** A page boundary: the (at, id) of the last row shown, with `at` as PostgreSQL wrote it (microseconds). */
 export type Cursor = { at: string; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR_MESSAGE = "cursor must be the nextCursor of a previous page: start again without it";
 
 export function encodeCursor(cursor: Cursor): string {
@@ -53,6 +54,59 @@ export const limitParam = z.coerce
   .default(100);
 
 export const formatParam = z.enum(["json", "csv"], { error: "format must be json or csv" }).default("json");
+
+/** A free-text filter: trimmed, 1 to `max` characters, one message for either bound. */
+export const textParam = (message: string, max: number) =>
+  z.string().trim().min(1, { error: message }).max(max, { error: message }).optional();
+
+/**
+ * The query of one audit listing: its own filters, plus the time range, page size, cursor and
+ * format every listing takes (`from` after `to` is refused on `from`). Unknown or repeated
+ * parameters are refused by name.
+ */
+export function listingQuery<Filters extends z.ZodRawShape>(filters: Filters) {
+  const fields = z
+    .object({
+      ...filters,
+      from: dateParam("from"),
+      to: dateParam("to"),
+      limit: limitParam,
+      cursor: cursorSchema,
+      format: formatParam,
+    })
+    .strict();
+  // The generic shape hides from/to from TypeScript inside the refinement; they are there.
+  const inOrder = (q: unknown) => {
+    const { from, to } = q as { from?: Date; to?: Date };
+    return !from || !to || from.getTime() <= to.getTime();
+  };
+  const schema = fields.refine(inOrder, { error: "from must not be after to", path: ["from"] });
+  const names = Object.keys(fields.shape);
+  return {
+    schema,
+    names,
+    parse: (params: URLSearchParams): z.output<typeof schema> => parseQueryParams(schema, names, params),
+  };
+}
+
+/** Rows strictly after the cursor in (at desc, id desc) order. */
+export function keysetBefore(at: AnyColumn, id: AnyColumn, cursor: Cursor): SQL {
+  return sql`(${at}, ${id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
+}
+
+/**
+ * One page of rows fetched with `limit + 1`: the first `limit` rows, and the cursor of the next
+ * page when the extra row shows there is one.
+ */
+export function pageOf<Row>(
+  rows: Row[],
+  limit: number,
+  boundary: (row: Row) => Cursor,
+): { rows: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(boundary(last)) : null };
+}
 
 /**
  * Reads query parameters into a schema's fields; an unknown parameter, or one given twice (which
