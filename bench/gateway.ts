@@ -15,6 +15,7 @@ import path from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { ROOT, startLocalHub } from "../scripts/local-hub.mjs";
+import { createScratchDatabase, EMBEDDED } from "./scratch-database";
 
 const BASE = Number(process.env.BENCH_PORT_BASE ?? 3720);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -147,9 +148,14 @@ async function main() {
   ]);
   // BENCH_PROFILE=1: only the hub at one client for 10 s, with a CPU profile written when it stops.
   const profileDir = path.join(ROOT, "tests/.artifacts/hub-profile");
+  // BENCH_DATABASE_SERVER: the hub on a scratch PostgreSQL database instead of the embedded PGlite.
+  const databaseServer = process.env.BENCH_DATABASE_SERVER;
+  const database = databaseServer ? await createScratchDatabase(databaseServer, "gateway") : EMBEDDED;
+  console.log(`hub database: ${databaseServer ? "PostgreSQL (scratch database)" : "PGlite (embedded)"}`);
   const hub = await startLocalHub({
     port: ports.hub,
     label: "bench-hub",
+    env: database.env,
     nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
   try {
@@ -303,6 +309,7 @@ async function main() {
     await hub.stop();
     stopProcess(everything);
     stopProcess(supergateway);
+    await database.drop();
   }
 }
 
@@ -341,6 +348,8 @@ function render(
       );
     }
   lines.push(
+    "",
+    `Hub database: ${process.env.BENCH_DATABASE_SERVER ? "PostgreSQL (a scratch database on the same machine)" : "PGlite (embedded, in the hub's process)"}.`,
     "",
     "\"hub added p50\" is the gateway's p50 minus direct-stdio's p50 in the same run (both reach the same stdio server).",
     "",

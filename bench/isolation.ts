@@ -12,13 +12,12 @@
  * BENCH_DATABASE_SERVER (for example postgres://postgres@127.0.0.1:5432), as a team would run it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import postgres from "postgres";
+import { createScratchDatabase, EMBEDDED } from "./scratch-database";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3377);
 const URL_BASE = `http://localhost:${PORT}`;
@@ -47,25 +46,6 @@ async function api(method: string, route: string, body?: unknown, key = ADMIN_KE
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
-}
-
-/** A scratch PostgreSQL database and the environment a hub needs to use it (none on PGlite). */
-async function scratchDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
-  if (!DATABASE_SERVER) return { env: {}, drop: async () => {} };
-  const name = `mcphub_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(`${DATABASE_SERVER}/postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  return {
-    env: {
-      DATABASE_URL: `${DATABASE_SERVER}/${name}`,
-      MCPHUB_SECRET_KEY: randomBytes(32).toString("base64"),
-      AUTH_SECRET: randomBytes(32).toString("base64"),
-    },
-    drop: async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
 }
 
 async function startHub(dataDir: string, databaseEnv: Record<string, string>): Promise<ChildProcess> {
@@ -120,7 +100,7 @@ async function echo(client: Client, tool: string, timeout = 60_000) {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "mcphub-bench-"));
-  const database = await scratchDatabase();
+  const database = DATABASE_SERVER ? await createScratchDatabase(DATABASE_SERVER, "bench") : EMBEDDED;
   console.log(`database: ${DATABASE_SERVER ? "PostgreSQL (scratch database)" : "PGlite (embedded)"}`);
   const hub = await startHub(dataDir, database.env);
   try {

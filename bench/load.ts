@@ -9,13 +9,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { ROOT, startLocalHub } from "../scripts/local-hub.mjs";
+import { createScratchDatabase, DEFAULT_DATABASE_SERVER } from "./scratch-database";
 
 const PEOPLE = Number(process.env.LOAD_PEOPLE ?? 200);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 300);
 const BASE = Number(process.env.BENCH_PORT_BASE ?? 3760);
-const SERVER_URL = process.env.DATABASE_SERVER ?? "postgres://postgres@127.0.0.1:5432";
+const SERVER_URL = process.env.DATABASE_SERVER ?? DEFAULT_DATABASE_SERVER;
 const CALL_TIMEOUT_MS = 60_000;
 
 type Person = { email: string; key: string; token: string };
@@ -45,7 +45,9 @@ function groupRss(groupId: number, skip: RegExp): number {
   return total;
 }
 
-async function rpc(hub: Hub, key: string, body: object): Promise<{ status: number; json: any }> {
+type RpcAnswer = { result?: { isError?: boolean; content?: Array<{ text?: string }> } };
+
+async function rpc(hub: Hub, key: string, body: object): Promise<{ status: number; json: RpcAnswer | null }> {
   const response = await fetch(`${hub.url}/api/mcp`, {
     method: "POST",
     headers: {
@@ -82,15 +84,8 @@ function startFixture(port: number): Promise<ChildProcess> {
 }
 
 async function main() {
-  const dbName = `mcphub_load_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(`${SERVER_URL}/postgres`, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${dbName}"`);
-  const shared = {
-    DATABASE_URL: `${SERVER_URL}/${dbName}`,
-    AUTH_SECRET: randomBytes(32).toString("base64"),
-    MCPHUB_SECRET_KEY: randomBytes(32).toString("base64"),
-    LOG_LEVEL: "warn",
-  };
+  const database = await createScratchDatabase(SERVER_URL, "load");
+  const shared = { ...database.env, LOG_LEVEL: "warn" };
   const fixture = await startFixture(BASE + 9);
   const hubs: Hub[] = [];
   try {
@@ -104,7 +99,7 @@ async function main() {
         env: { ...shared, MCPHUB_INSTANCE_ID: "hub-b" },
       }),
     );
-    const [hubA, hubB] = hubs as [Hub, Hub];
+    const [hubA] = hubs as [Hub, Hub];
     await hubA.api("POST", "/api/v1/servers", {
       name: "echo",
       type: "streamable-http",
@@ -256,8 +251,7 @@ async function main() {
     try {
       process.kill(-(fixture.pid as number), "SIGTERM");
     } catch {}
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
