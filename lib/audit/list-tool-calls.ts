@@ -13,7 +13,7 @@ import {
   parseQueryParams,
 } from "./query-params";
 
-export const CALL_STATUSES = ["ok", "tool_error", "error"] as const;
+export const CALL_STATUSES = ["ok", "tool_error", "error", "rate_limited"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The filters of GET /api/v1/audit and /admin/audit, as query parameters. */

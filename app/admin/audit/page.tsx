@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
 const PAGE_SIZE = 50;
-const tone = { ok: "green", tool_error: "amber", error: "red" } as const;
+const tone = { ok: "green", tool_error: "amber", error: "red", rate_limited: "slate" } as const;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
