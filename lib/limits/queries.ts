@@ -111,18 +111,18 @@ export async function createRateLimit(actor: Actor, input: CreateRateLimitInput)
   let serverId: string | null = null;
   if (data.scope === "person" && data.userId) {
     const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, data.userId));
-    if (!user)
-      throw new AppError("validation_failed", `No user with id ${data.userId}`, {
-        userId: [`No user with id ${data.userId}: user ids are listed by GET /api/v1/users`],
-      });
+    if (!user) {
+      const message = `No user with id ${data.userId}: user ids are listed by GET /api/v1/users`;
+      throw new AppError("validation_failed", message, { userId: [message] });
+    }
     userId = user.id;
   }
   if (data.scope === "server" && data.server) {
     const [server] = await db.select({ id: servers.id }).from(servers).where(eq(servers.name, data.server));
-    if (!server)
-      throw new AppError("validation_failed", `No server named ${data.server}`, {
-        server: [`No server named ${data.server}: server names are listed by GET /api/v1/servers`],
-      });
+    if (!server) {
+      const message = `No server named ${data.server}: server names are listed by GET /api/v1/servers`;
+      throw new AppError("validation_failed", message, { server: [message] });
+    }
     serverId = server.id;
   }
   const [created] = await db

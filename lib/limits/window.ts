@@ -49,5 +49,6 @@ export function retryAfterSeconds(limit: number, previous: number, current: numb
     const needed = current > 0 ? Math.max(0, 1 - (limit - 1) / current) : 0;
     waitFraction = 1 - fraction + needed;
   }
-  return Math.max(1, Math.ceil((waitFraction * WINDOW_MS) / 1000));
+  // Whole milliseconds first: float dust (1 - 59/60 …) must not add a second.
+  return Math.max(1, Math.ceil(Math.round(waitFraction * WINDOW_MS) / 1000));
 }
