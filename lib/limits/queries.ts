@@ -149,7 +149,7 @@ export async function createRateLimit(actor: Actor, input: CreateRateLimitInput)
   rateLimitsChanged();
   const view = await getRateLimit(created.id);
   await recordAdminEvent(actor, {
-    action: "rate_limit.create",
+    action: "limit.create",
     targetType: "rate_limit",
     targetId: view.id,
     targetName: describeTarget(view),
@@ -175,7 +175,7 @@ export async function updateRateLimit(
   rateLimitsChanged();
   if (before.callsPerMinute !== data.callsPerMinute)
     await recordAdminEvent(actor, {
-      action: "rate_limit.update",
+      action: "limit.update",
       targetType: "rate_limit",
       targetId: before.id,
       targetName: describeTarget(before),
@@ -193,7 +193,7 @@ export async function deleteRateLimit(actor: Actor, id: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.id, before.id));
   rateLimitsChanged();
   await recordAdminEvent(actor, {
-    action: "rate_limit.delete",
+    action: "limit.delete",
     targetType: "rate_limit",
     targetId: before.id,
     targetName: describeTarget(before),

@@ -152,7 +152,7 @@ test.describe("/api/v1/rate-limits", () => {
     await apiOk("DELETE", `/api/v1/rate-limits/${created.id}`, {});
     await apiOk("DELETE", `/api/v1/rate-limits/${onServer.id}`, {});
     expect((await api("GET", `/api/v1/rate-limits/${created.id}`)).status).toBe(404);
-    const trail = await apiOk("GET", `/api/v1/audit/admin-events?action=rate_limit.&limit=200`, {});
+    const trail = await apiOk("GET", `/api/v1/audit/admin-events?action=limit.&limit=200`, {});
     const mine = (
       trail.events as Array<{ action: string; targetId: string; targetName: string; details: unknown }>
     )
@@ -160,11 +160,11 @@ test.describe("/api/v1/rate-limits", () => {
       .map((e) => [e.action, e.targetName]);
     expect(mine.sort()).toEqual(
       [
-        ["rate_limit.create", `person ${person.email}`],
-        ["rate_limit.update", `person ${person.email}`],
-        ["rate_limit.delete", `person ${person.email}`],
-        ["rate_limit.create", `server ${server}`],
-        ["rate_limit.delete", `server ${server}`],
+        ["limit.create", `person ${person.email}`],
+        ["limit.update", `person ${person.email}`],
+        ["limit.delete", `person ${person.email}`],
+        ["limit.create", `server ${server}`],
+        ["limit.delete", `server ${server}`],
       ].sort(),
     );
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { getEnv } from "@/lib/config/env";
 import { decide } from "@/lib/limits/decide";
 import { RedisCounterStore } from "@/lib/limits/redis-store";
 import { encodeCommand, parseReply, RespClient, RespError } from "@/lib/limits/resp";
@@ -236,5 +237,29 @@ test.describe("the Redis counter store against a real redis-server", () => {
     // Within the retry pause the next call does not even try to connect.
     await expect(store.hit("person:x", windowStart(Date.now()))).rejects.toThrow(/unreachable/);
     expect(performance.now() - started).toBeLessThan(1_500);
+  });
+});
+
+test.describe("configuration", () => {
+  const base = { NODE_ENV: "test", MCPHUB_DATA_DIR: "./data" } as NodeJS.ProcessEnv;
+
+  test("REDIS_URL must be a redis:// or rediss:// URL", () => {
+    expect(getEnv({ ...base, REDIS_URL: "redis://:pw@127.0.0.1:6379/2" }).REDIS_URL).toBe(
+      "redis://:pw@127.0.0.1:6379/2",
+    );
+    expect(getEnv({ ...base, REDIS_URL: "rediss://cache.example:6380" }).REDIS_URL).toBe(
+      "rediss://cache.example:6380",
+    );
+    for (const bad of ["http://127.0.0.1:6379", "127.0.0.1:6379", "redis://", "redis://a b"])
+      expect(() => getEnv({ ...base, REDIS_URL: bad }), bad).toThrow(
+        "Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0",
+      );
+  });
+
+  test("MCPHUB_METRICS_TOKEN must be long enough to guess at no better than a key", () => {
+    expect(getEnv({ ...base, MCPHUB_METRICS_TOKEN: "x".repeat(24) }).MCPHUB_METRICS_TOKEN).toHaveLength(24);
+    expect(() => getEnv({ ...base, MCPHUB_METRICS_TOKEN: "short-token" })).toThrow(
+      "Invalid configuration: MCPHUB_METRICS_TOKEN must be at least 24 characters (generate one with `openssl rand -base64 32`)",
+    );
   });
 });
