@@ -37,6 +37,16 @@ if (!existsSync("/usr/bin/bwrap") && process.getuid?.() === 0) {
   }
 }
 
+// The rate-limit tests start redis-server instances of their own (tests/support/redis.ts): the Redis
+// counter store is tested against a real server, never skipped.
+if (!existsSync("/usr/bin/redis-server") && process.getuid?.() === 0) {
+  const apt = { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
+  if (spawnSync("apt-get", ["install", "-y", "-qq", "redis-server"], apt).status !== 0) {
+    spawnSync("apt-get", ["update", "-qq"], apt);
+    spawnSync("apt-get", ["install", "-y", "-qq", "redis-server"], apt);
+  }
+}
+
 if (!process.env.SKIP_BUILD) run("npx", ["next", "build"]);
 
 const driver = process.env.DATABASE_URL ? "PostgreSQL" : "PGlite";

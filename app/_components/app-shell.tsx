@@ -19,6 +19,7 @@ const adminNav: NavItem[] = [
   { href: "/admin/servers", label: "Servers" },
   { href: "/admin/groups", label: "Groups" },
   { href: "/admin/processes", label: "Processes" },
+  { href: "/admin/limits", label: "Limits" },
   { href: "/admin/settings", label: "Settings" },
 ];
 

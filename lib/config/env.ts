@@ -121,6 +121,15 @@ const envSchema = z.object({
       },
     )
     .transform((value) => (value === undefined ? undefined : Number(value))),
+  // Rate-limit counters (lib/limits): Redis when set, else the database table rate_limit_windows.
+  REDIS_URL: optionalText.refine(
+    (value) => value === undefined || (/^rediss?:\/\/[^\s]+$/.test(value) && URL.canParse(value)),
+    { message: "must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0" },
+  ),
+  // The bearer token Prometheus sends to /api/metrics (admins' keys work too).
+  MCPHUB_METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 24, {
+    message: "must be at least 24 characters (generate one with `openssl rand -base64 32`)",
+  }),
   // OpenTelemetry traces (lib/telemetry): off unless a collector endpoint is set.
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,

@@ -170,7 +170,10 @@ export const toolCalls = pgTable(
     serverId: uuid("server_id").references(() => servers.id, { onDelete: "set null" }),
     serverName: text("server_name").notNull(),
     tool: text("tool").notNull(),
-    /** ok: a result; tool_error: a result with isError; error: no result (timeout, upstream down, protocol error). */
+    /**
+     * ok: a result; tool_error: a result with isError; error: no result (timeout, upstream down,
+     * protocol error); rate_limited: refused by a rate limit before reaching the upstream.
+     */
     status: text("status").notNull(),
     durationMs: integer("duration_ms").notNull(),
     errorClass: text("error_class"),

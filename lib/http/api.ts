@@ -59,7 +59,8 @@ export async function readJsonBody(request: Request, maxBytes = 1_000_000): Prom
   }
 }
 
-function bearerToken(request: Request): string | undefined {
+/** The token of `Authorization: Bearer <token>`: undefined without the header, "" when malformed. */
+export function bearerToken(request: Request): string | undefined {
   const header = request.headers.get("authorization");
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
@@ -83,32 +84,57 @@ export async function authenticateRequest(request: Request): Promise<Caller | nu
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (request: Request, caller: Caller, params: P) => Promise<Response>;
+type TokenHandler<P> = (request: Request, caller: Caller | null, params: P) => Promise<Response>;
 
-const unauthorized = () =>
-  jsonError(
-    "unauthorized",
-    "Sign in, or send an MCPHub key as 'Authorization: Bearer mcphub_…' (create one at /account/keys)",
-    401,
-    undefined,
-    { "WWW-Authenticate": 'Bearer realm="mcphub"' },
-  );
+const UNAUTHORIZED_MESSAGE =
+  "Sign in, or send an MCPHub key as 'Authorization: Bearer mcphub_…' (create one at /account/keys)";
+
+const unauthorized = (message = UNAUTHORIZED_MESSAGE) =>
+  jsonError("unauthorized", message, 401, undefined, { "WWW-Authenticate": 'Bearer realm="mcphub"' });
+
+type CallerOptions = { role?: "admin" };
+type TokenOptions = {
+  role: "admin";
+  /**
+   * A machine's bearer token that is not an MCPHub key (the Prometheus scrape token): when it
+   * matches, the handler runs with no caller. It must compare in constant time.
+   */
+  orToken: (request: Request) => boolean;
+  /** Replaces the 401 and 403 messages, to name what this route accepts. */
+  messages?: { unauthorized?: string; forbidden?: string };
+};
 
 /**
  * Wraps a route handler: authenticates the caller, checks the role on the server, and maps errors.
  * `role: "admin"` answers 401 to anonymous callers and 403 to everyone but admins.
  */
-export function withCaller<P = Record<string, never>>(handler: Handler<P>, options: { role?: "admin" } = {}) {
+export function withCaller<P = Record<string, never>>(
+  handler: Handler<P>,
+  options?: CallerOptions,
+): (request: Request, context: RouteContext<P>) => Promise<Response>;
+export function withCaller<P = Record<string, never>>(
+  handler: TokenHandler<P>,
+  options: TokenOptions,
+): (request: Request, context: RouteContext<P>) => Promise<Response>;
+export function withCaller<P = Record<string, never>>(
+  handler: Handler<P> | TokenHandler<P>,
+  options: CallerOptions | TokenOptions = {},
+) {
+  const token = "orToken" in options ? options : undefined;
+  // Only a TokenOptions route can reach the handler without a caller, and its handler accepts null.
+  const run = handler as TokenHandler<P>;
   return (request: Request, context: RouteContext<P>): Promise<Response> =>
     serveInRequestScope(
       request,
       async () => {
         try {
+          if (token?.orToken(request)) return await run(request, null, await context.params);
           const caller = await authenticateRequest(request);
-          if (!caller) return unauthorized();
+          if (!caller) return unauthorized(token?.messages?.unauthorized);
           if (options.role === "admin" && caller.user.role !== "admin") {
-            return jsonError("forbidden", "This route is for admins only", 403);
+            return jsonError("forbidden", token?.messages?.forbidden ?? "This route is for admins only", 403);
           }
-          return await handler(request, caller, await context.params);
+          return await run(request, caller, await context.params);
         } catch (error) {
           return handleApiError(error, request);
         }

@@ -6,6 +6,7 @@ import { retentionInputSchema } from "@/lib/audit/retention";
 import { credentialValueSchema } from "@/lib/credentials/queries";
 import { groupInputSchema, setActiveSchema } from "@/lib/groups/schemas";
 import { createKeySchema } from "@/lib/keys/queries";
+import { createRateLimitSchema, updateRateLimitSchema } from "@/lib/limits/schemas";
 import { serverInputSchema } from "@/lib/servers/schemas";
 import { settingsFileSchema } from "@/lib/settings/settings-file";
 import { createUserSchema, updateUserSchema } from "@/lib/users/schemas";
@@ -133,6 +134,30 @@ const routes: Record<string, Record<string, Operation>> = {
       admin: true,
       query: adminEventQuerySchema,
     },
+  },
+  "/api/v1/rate-limits": {
+    get: {
+      summary:
+        "Rate limits: {rateLimits: [{id, scope, userId, userEmail, serverId, server, callsPerMinute, usage, createdAt, updatedAt}]}. scope person with userId null is the default for every person; usage is the calls of the last 60 s (null for the default)",
+      admin: true,
+    },
+    post: {
+      summary:
+        "Create a rate limit: scope person (userId, or null for every person) or server (server name); 409 when that target has one",
+      admin: true,
+      body: createRateLimitSchema,
+      status: 201,
+    },
+  },
+  "/api/v1/rate-limits/{id}": {
+    get: { summary: "One rate limit with its usage", admin: true, params: ["id"] },
+    patch: {
+      summary: "Change a rate limit's calls per minute (in force at once, on every instance)",
+      admin: true,
+      body: updateRateLimitSchema,
+      params: ["id"],
+    },
+    delete: { summary: "Delete a rate limit", admin: true, status: 204, params: ["id"] },
   },
   "/api/v1/settings/retention": {
     get: {

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { apiKeys, type UserRole, users } from "@/lib/db/schema";
+import { hubMetrics } from "@/lib/metrics/hub-metrics";
 import { cacheKey, readCachedKey } from "./cache";
 import { hashesEqual, hashKey, looksLikeKey } from "./format";
 
@@ -18,6 +19,7 @@ export async function authenticateKey(key: string): Promise<KeyPrincipal | null>
   const hashed = hashKey(key);
   const now = Date.now();
   let entry = readCachedKey(hashed, now);
+  hubMetrics.keyCache.inc({ result: entry ? "hit" : "miss" });
   if (!entry) {
     const db = await getDb();
     const [row] = await db

@@ -8,6 +8,8 @@ import {
   type Tool,
   UrlElicitationRequiredError,
 } from "@modelcontextprotocol/server";
+import { checkRateLimit } from "@/lib/limits/check";
+import { countToolCall } from "@/lib/metrics/hub-metrics";
 import { traceMeta, traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { withTimeout } from "@/lib/upstream/connect";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
@@ -17,6 +19,13 @@ import { isSessionLost } from "@/lib/upstream/session-lost";
 import { recordCall } from "./call-log";
 import { buildToolCatalog, linkMessage, linkUrl } from "./catalog";
 import { getVisibleServers, type Scope } from "./visibility";
+
+/**
+ * The JSON-RPC error code of a call refused by a rate limit: in the range JSON-RPC leaves to
+ * implementations (-32000 to -32099), 29 after HTTP's 429. `data` holds retryAfterSeconds, limit
+ * and scope (docs/decisions/0012-rate-limits.md).
+ */
+export const RATE_LIMITED = -32029;
 
 /** Who is calling, and through which key (null: from the portal's "try a tool" form). */
 export type McpPrincipal = { userId: string; email: string; keyId: string | null };
@@ -82,7 +91,16 @@ export async function callToolFor(
   const route = (await buildToolCatalog(visible, who)).routes.get(name);
   if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
   const argumentBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
-  const log = (status: string, errorClass: string | null, result?: unknown) =>
+  const log = (status: string, errorClass: string | null, result?: unknown) => {
+    const durationMs = performance.now() - started;
+    countToolCall({
+      server: route.server.name,
+      status,
+      errorClass,
+      seconds: durationMs / 1000,
+      // Answered by the hub itself: their (near zero) time would skew the upstream's latency.
+      upstream: status !== "rate_limited" && errorClass !== "credential_missing",
+    });
     recordCall({
       at: startedAt,
       userId: principal.userId,
@@ -91,12 +109,13 @@ export async function callToolFor(
       serverName: route.server.name,
       tool: route.upstreamName,
       status,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(durationMs),
       errorClass,
       requestId: options.requestId,
       argumentBytes,
       resultBytes: result === undefined ? null : Buffer.byteLength(JSON.stringify(result)),
     });
+  };
   if (route.missingCredential) {
     log("error", "credential_missing");
     const message = `${route.server.name}: ${linkMessage(route.missingCredential)}`;
@@ -111,6 +130,21 @@ export async function callToolFor(
         inputRequests: { [`link_${route.missingCredential}`]: inputRequired.elicitUrl({ url, message }) },
       });
     return { isError: true, content: [{ type: "text", text: message }] };
+  }
+  // After routing (an unknown or invisible tool stays "Unknown tool") and before the upstream.
+  const limited = await checkRateLimit({
+    userId: principal.userId,
+    serverId: route.server.id,
+    serverName: route.server.name,
+  });
+  if (!limited.allowed) {
+    log("rate_limited", `rate_limit_${limited.limit.scope}`);
+    throw new ProtocolError(RATE_LIMITED, limited.message, {
+      retryAfterSeconds: limited.retryAfterSeconds,
+      limit: limited.limit.callsPerMinute,
+      scope: limited.limit.scope,
+      ...(limited.limit.scope === "server" && { server: route.server.name }),
+    });
   }
   const timeout = route.server.config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   try {

@@ -68,6 +68,7 @@ const ADMIN_PAGES: Record<string, AdminPage> = {
   "app/admin/groups/page.tsx": { url: "/admin/groups", adminSees: /Create a group/ },
   "app/admin/settings/page.tsx": { url: "/admin/settings", adminSees: /Download mcp_settings.json/ },
   "app/admin/processes/page.tsx": { url: "/admin/processes", adminSees: /Sandbox on this machine/ },
+  "app/admin/limits/page.tsx": { url: "/admin/limits", adminSees: /Add a limit/ },
   "app/admin/groups/[name]/page.tsx": {
     url: "/admin/groups/[name]",
     create: async (api) => `/admin/groups/${await createGroupByApi(api)}`,
@@ -121,6 +122,23 @@ const API_ROUTES: Record<string, ApiRoute> = {
   // The longest retention there is: what a missing check would set changes nothing that is kept.
   "PUT /api/v1/settings/retention": { access: "admin", body: () => ({ days: 3650 }), adminStatus: 200 },
   "GET /api/v1/openapi.json": { access: "public", why: "the API's description, no data" },
+  "GET /api/v1/rate-limits": { access: "admin", adminStatus: 200 },
+  // A limit of one call a minute on a server: what a missing check would let anyone set (there is no
+  // such server, so the admin gets the 422 that proves the handler ran).
+  "POST /api/v1/rate-limits": {
+    access: "admin",
+    body: () => ({ scope: "server", server: "no-such-server", callsPerMinute: 1 }),
+    adminStatus: 422,
+  },
+  "GET /api/v1/rate-limits/[id]": { access: "admin", adminStatus: 404 },
+  "PATCH /api/v1/rate-limits/[id]": {
+    access: "admin",
+    body: () => ({ callsPerMinute: 1 }),
+    adminStatus: 404,
+  },
+  "DELETE /api/v1/rate-limits/[id]": { access: "admin", adminStatus: 404 },
+  // Also open to the scrape token MCPHUB_METRICS_TOKEN (tests/api/limits.spec.ts).
+  "GET /api/metrics": { access: "admin", adminStatus: 200 },
   // Routes whose target is named in the path: an admin reaching the handler gets its 404 (or the
   // 400/422 of a missing body), which proves the role check let them through and nobody else.
   "POST /api/v1/users/[id]/keys": { access: "admin", adminStatus: 400 },
@@ -283,6 +301,26 @@ async function findProcess(api: APIRequestContext, id: string): Promise<ListedPr
   return (answer.body as { processes: ListedProcess[] }).processes.find((p) => p.id === id);
 }
 
+type ListedLimit = { id: string; userId: string | null; callsPerMinute: number };
+
+/** A person's own limit (a million calls a minute: it slows nobody down), created with the admin key. */
+async function limitFor(
+  api: APIRequestContext,
+  person: { id: string },
+): Promise<{ id: string; userId: string }> {
+  const created = await rest(api, "POST", "/api/v1/rate-limits", {
+    body: { scope: "person", userId: person.id, callsPerMinute: 1_000_000 },
+  });
+  expectStatus(created, 201);
+  return { id: (created.body as ListedLimit).id, userId: person.id };
+}
+
+async function findLimit(api: APIRequestContext, userId: string): Promise<ListedLimit | undefined> {
+  const answer = await rest(api, "GET", "/api/v1/rate-limits");
+  expectStatus(answer, 200);
+  return (answer.body as { rateLimits: ListedLimit[] }).rateLimits.find((limit) => limit.userId === userId);
+}
+
 const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
   "app/admin/users/actions.ts#createUserAction": entry({
     setup: async () => ({ email: uniqueEmail("by-action") }),
@@ -423,6 +461,27 @@ const ADMIN_ACTIONS: Record<string, AdminAction<unknown>> = {
       const response = await api.get("/api/v1/settings/retention", { headers: bearer() });
       return ((await response.json()) as { days: number }).days === days;
     },
+  }),
+  "app/admin/limits/actions.ts#createLimitAction": entry({
+    setup: (api) => createUserWithKey(api),
+    page: () => "/admin/limits",
+    args: (person) => [
+      { status: "idle" },
+      formData({ scope: "person", user: person.email, callsPerMinute: "1000000" }),
+    ],
+    tookEffect: async (api, person) => (await findLimit(api, person.id)) !== undefined,
+  }),
+  "app/admin/limits/actions.ts#updateLimitAction": entry({
+    setup: async (api) => limitFor(api, await createUserWithKey(api)),
+    page: () => "/admin/limits",
+    args: ({ id }) => [{ status: "idle" }, formData({ id, callsPerMinute: "999999" })],
+    tookEffect: async (api, { userId }) => (await findLimit(api, userId))?.callsPerMinute === 999_999,
+  }),
+  "app/admin/limits/actions.ts#deleteLimitAction": entry({
+    setup: async (api) => limitFor(api, await createUserWithKey(api)),
+    page: () => "/admin/limits",
+    args: ({ id }) => [id],
+    tookEffect: async (api, { userId }) => (await findLimit(api, userId)) === undefined,
   }),
   "app/admin/groups/actions.ts#createGroupAction": entry({
     setup: async (api) => ({ name: unique("by-action"), server: (await createServerByApi(api)).name }),

@@ -19,6 +19,7 @@ async function visitAll(page: Page, server: string, group: string, label: string
     [`/admin/groups/${group}`, group, "admin-group-edit"],
     ["/admin/users", "Users", "admin-users"],
     ["/admin/processes", "Processes", "admin-processes"],
+    ["/admin/limits", "Rate limits", "admin-limits"],
     ["/admin", "Dashboard", "admin-dashboard"],
     ["/admin/audit", "Audit", "admin-audit"],
     ["/admin/audit/changes", "Audit", "admin-audit-changes"],

@@ -27,6 +27,9 @@ export const HUB_SHARED_SECRET = {
   value: "hub-shared-secret-value-only-in-tests",
 };
 
+/** The Prometheus scrape token of the shared test hub (MCPHUB_METRICS_TOKEN). */
+export const METRICS_TOKEN = "metrics-scrape-token-only-for-the-test-hub";
+
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
 export const HUB_DATA_DIR = path.join(ARTIFACTS_DIR, "hub-data");
