@@ -87,11 +87,15 @@ class Connection {
 
   constructor(
     readonly socket: net.Socket,
-    private readonly onClose: (connection: Connection) => void,
+    /** `lost`: the socket failed or Redis closed it (not this client). */
+    private readonly onClose: (connection: Connection, lost: boolean) => void,
   ) {
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("error", (error) => this.close(error));
-    socket.on("close", () => this.close(new Error("Redis closed the connection")));
+    // Socket errors (EPIPE, ECONNRESET) are named as Redis' so callers and logs can tell what failed.
+    socket.on("error", (error) =>
+      this.close(new Error(`The Redis connection failed: ${error.message}`), true),
+    );
+    socket.on("close", () => this.close(new Error("Redis closed the connection"), true));
   }
 
   send(commands: ReadonlyArray<readonly (string | number)[]>, timeoutMs: number): Promise<RespValue[]> {
@@ -118,12 +122,12 @@ class Connection {
       .finally(() => clearTimeout(timer));
   }
 
-  close(error: Error): void {
+  close(error: Error, lost = false): void {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
     for (const waiting of this.pending.splice(0)) waiting.reject(error);
-    this.onClose(this);
+    this.onClose(this, lost);
   }
 
   private onData(chunk: Buffer): void {
@@ -223,8 +227,10 @@ export class RespClient {
         reject(new Error(`Could not connect to Redis at ${host}:${port}: ${error.message}`));
       });
     });
-    const connection = new Connection(socket, (closed) => {
+    const connection = new Connection(socket, (closed, lost) => {
       if (this.current === closed) this.current = undefined;
+      // A connection lost to a dead or restarting Redis: pause reconnecting as after a failed connect.
+      if (lost) this.failedAt = Date.now();
     });
     const hello: Array<Array<string | number>> = [];
     const password = decodeURIComponent(this.url.password);
