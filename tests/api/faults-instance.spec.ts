@@ -141,15 +141,13 @@ test("an instance killed while clients call the other: zero failed calls, and it
     (p) => p.state === "running",
   );
   expect(onB?.pid).toBeGreaterThan(0);
-  test
-    .info()
-    .annotations.push(
-      {
-        type: "lease taken over",
-        description: `${takeoverMs} ms after the kill (${refusals.length} refused tries)`,
-      },
-      { type: "calls on the survivor", description: `${outcomes.length}` },
-    );
+  test.info().annotations.push(
+    {
+      type: "lease taken over",
+      description: `${takeoverMs} ms after the kill (${refusals.length} refused tries)`,
+    },
+    { type: "calls on the survivor", description: `${outcomes.length}` },
+  );
 
   // Zero failed calls on the survivor, and each of them is in the call log.
   expect(outcomes.length).toBeGreaterThan(50);
