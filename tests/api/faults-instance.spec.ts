@@ -69,15 +69,27 @@ test("an instance killed while clients call the other: zero failed calls, and it
     ...admin,
     body: { name: group, servers: [echo, probe], visibility: "public" },
   });
-  const email = `inst-${suffix}@instances.test`;
-  const user = await apiOk("POST", "/api/v1/users", { ...admin, body: { email, role: "user" } });
-  const { key } = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
+  await apiOk("POST", "/api/v1/groups", {
     ...admin,
-    body: { name: "laptop" },
+    body: { name: `${group}load`, servers: [echo], visibility: "public" },
   });
-  await apiOk("PUT", `/api/v1/me/groups/${group}`, { baseUrl: hubA.url, key, body: { active: true } });
+  const personIn = async (label: string, joined: string) => {
+    const email = `${label}-${suffix}@instances.test`;
+    const user = await apiOk("POST", "/api/v1/users", { ...admin, body: { email, role: "user" } });
+    const { key } = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
+      ...admin,
+      body: { name: "laptop" },
+    });
+    await apiOk("PUT", `/api/v1/me/groups/${joined}`, { baseUrl: hubA.url, key, body: { active: true } });
+    return { email, key };
+  };
+  // The person with the isolated process, and the clients calling the survivor: listing a
+  // person's tools on B would start their process there, so the load is someone else's.
+  const owner = await personIn("owner", group);
+  const loader = await personIn("loader", `${group}load`);
+  const email = loader.email;
 
-  const call = (hub: SpawnedHub, name: string, args: Record<string, unknown> = {}) =>
+  const call = (hub: SpawnedHub, name: string, args: Record<string, unknown> = {}, key = owner.key) =>
     mcpRaw("/api/mcp", rpc("tools/call", { name, arguments: args }), { key, baseUrl: hub.url });
 
   // The person's isolated process runs on A, which holds its lease.
@@ -93,7 +105,7 @@ test("an instance killed while clients call the other: zero failed calls, and it
   let running = true;
   const loops = [0, 1, 2, 3].map(async (loop) => {
     for (let i = 0; running; i++) {
-      const answer = await call(hubB, `${echo}-echo`, { message: `${loop}-${i}` });
+      const answer = await call(hubB, `${echo}-echo`, { message: `${loop}-${i}` }, loader.key);
       const result = answer.message?.result;
       outcomes.push({
         ok:
