@@ -8,6 +8,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "unavailable"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -18,6 +19,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unavailable: 503,
   internal: 500,
 };
 

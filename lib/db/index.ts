@@ -51,7 +51,15 @@ async function openDatabase(): Promise<OpenDatabase> {
   const started = performance.now();
   if (env.DATABASE_URL) {
     await migratePostgresDatabase(env.DATABASE_URL);
-    const client = postgres(env.DATABASE_URL, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+    const client = postgres(env.DATABASE_URL, {
+      max: 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+      // postgres.js waits up to 20 s (3^attempt / 100 s) before reconnecting after failed attempts:
+      // after a 5 s restart the hub stayed unusable for 10-17 s more (tests/api/faults-database.spec.ts).
+      // Reconnecting is cheap: the wait is capped at one second.
+      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
+    });
     const db = drizzlePostgres({ client, schema }) as unknown as Database;
     logger.info({ driver: "postgres", ms: Math.round(performance.now() - started) }, "database ready");
     return { db, driver: "postgres", sql: client, close: () => client.end({ timeout: 5 }) };

@@ -1,6 +1,11 @@
 import { NextResponse } from "next/server";
 import { auth } from "@/lib/auth/index";
 import type { User } from "@/lib/db/schema";
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from "@/lib/db/unavailable";
 import { AppError, type ErrorCode, type FieldErrors } from "@/lib/errors";
 import { authenticateKey } from "@/lib/keys/authenticate";
 import { logger } from "@/lib/logger";
@@ -23,6 +28,13 @@ export function jsonError(
 /** Turns any error into the contract's `{error: {code, message}}`; unexpected ones are logged, not echoed. */
 export function handleApiError(error: unknown, request?: Request): NextResponse {
   if (error instanceof AppError) return jsonError(error.code, error.message, error.status, error.fieldErrors);
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(
+      { path: request ? new URL(request.url).pathname : undefined, err: (error as Error).message },
+      "the database is unreachable",
+    );
+    return databaseUnavailable();
+  }
   // The request's own id (X-Request-Id), which every other line about it carries too.
   const requestId = currentRequest()?.requestId ?? crypto.randomUUID();
   logger.error(
@@ -41,6 +53,13 @@ export function handleApiError(error: unknown, request?: Request): NextResponse 
     `Something went wrong on the server (request ${requestId}); the admin can find it in the log`,
     500,
   );
+}
+
+/** 503 with Retry-After: the same request may be sent again once the database is back. */
+function databaseUnavailable() {
+  return jsonError("unavailable", DATABASE_UNAVAILABLE_MESSAGE, 503, undefined, {
+    "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS),
+  });
 }
 
 /** Reads a JSON body of at most `maxBytes`; a bad body is a 400 that says what is wrong. */
@@ -139,11 +158,13 @@ export function withCaller<P = Record<string, never>>(
           return handleApiError(error, request);
         }
       },
-      (requestId) =>
-        jsonError(
-          "internal",
-          `Something went wrong on the server (request ${requestId}); the admin can find it in the log`,
-          500,
-        ),
+      (requestId, error) =>
+        isDatabaseUnavailable(error)
+          ? databaseUnavailable()
+          : jsonError(
+              "internal",
+              `Something went wrong on the server (request ${requestId}); the admin can find it in the log`,
+              500,
+            ),
     );
 }

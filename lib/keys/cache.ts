@@ -17,6 +17,12 @@ export type CachedKey = {
  * Unknown keys are not cached: guessing cannot fill the cache.
  */
 export const KEY_CACHE_TTL_MS = 1_000;
+/**
+ * While the database cannot be reached, a key looked up this recently still authenticates: a
+ * restart of the database should not log everyone out. Revocations heard on this instance still
+ * drop the entry at once; a key the database later calls unknown is dropped too.
+ */
+export const KEY_CACHE_OUTAGE_GRACE_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
 const holder = globalThis as typeof globalThis & { __mcphubKeyCache?: Map<string, CachedKey> };
@@ -25,11 +31,23 @@ const entries = holder.__mcphubKeyCache;
 
 export function readCachedKey(hashedKey: string, now = Date.now()): CachedKey | undefined {
   const entry = entries.get(hashedKey);
-  if (entry && now - entry.fetchedAt > KEY_CACHE_TTL_MS) {
+  if (!entry) return undefined;
+  if (now - entry.fetchedAt > KEY_CACHE_OUTAGE_GRACE_MS) {
     entries.delete(hashedKey);
     return undefined;
   }
-  return entry;
+  return now - entry.fetchedAt > KEY_CACHE_TTL_MS ? undefined : entry;
+}
+
+/** An entry past its TTL but within the outage grace: only for when the database is out of reach. */
+export function readCachedKeyDuringOutage(hashedKey: string, now = Date.now()): CachedKey | undefined {
+  const entry = entries.get(hashedKey);
+  return entry && now - entry.fetchedAt <= KEY_CACHE_OUTAGE_GRACE_MS ? entry : undefined;
+}
+
+/** Drops one lookup here only (the database no longer knows the key). */
+export function dropCachedKey(hashedKey: string): void {
+  entries.delete(hashedKey);
 }
 
 export function cacheKey(hashedKey: string, value: CachedKey): void {

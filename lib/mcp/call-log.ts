@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
 import { toolCalls } from "@/lib/db/schema";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { logger } from "@/lib/logger";
 
 export type CallRecord = typeof toolCalls.$inferInsert;
@@ -8,8 +9,21 @@ const FLUSH_INTERVAL_MS = 250;
 const BATCH_SIZE = 500;
 /** A database outage must not grow memory without bound: past this, the oldest rows are dropped and counted. */
 const MAX_PENDING = 20_000;
+const RETRY_MS = 2_000;
+/**
+ * A batch the database refuses while reachable (not an outage) is tried this many times, then
+ * dropped and counted: one bad row must not hold every later row back forever.
+ */
+const MAX_REFUSED_ATTEMPTS = 5;
 
-type LogState = { pending: CallRecord[]; timer?: NodeJS.Timeout; flushing?: Promise<void>; dropped: number };
+type LogState = {
+  pending: CallRecord[];
+  timer?: NodeJS.Timeout;
+  flushing?: Promise<void>;
+  dropped: number;
+  /** Consecutive failed writes of the batch at the head of the queue for another reason than an outage. */
+  refused?: number;
+};
 const holder = globalThis as typeof globalThis & { __mcphubCallLog?: LogState };
 holder.__mcphubCallLog ??= { pending: [], dropped: 0 };
 const state = holder.__mcphubCallLog;
@@ -44,23 +58,35 @@ export async function flushCallLog(): Promise<void> {
         const db = await getDb();
         await db.insert(toolCalls).values(batch);
       } catch (error) {
+        const outage = isDatabaseUnavailable(error);
+        state.refused = outage ? 0 : (state.refused ?? 0) + 1;
+        const err = error instanceof Error ? error.message : String(error);
+        if (!outage && state.refused >= MAX_REFUSED_ATTEMPTS) {
+          // Unlike an outage, retrying a refusal longer would not help: report and drop it.
+          state.refused = 0;
+          state.dropped += batch.length;
+          logger.error({ err, rows: batch.length }, "the database refused a call log batch; dropped it");
+          continue;
+        }
+        // An outage keeps every row queued (bounded by MAX_PENDING) until the database is back.
         state.pending.unshift(...batch);
         logger.error(
-          { err: error instanceof Error ? error.message : String(error), pending: state.pending.length },
+          { err, pending: state.pending.length, outage },
           "could not write the call log; will retry",
         );
         state.timer ??= setTimeout(() => {
           state.timer = undefined;
           void flushCallLog();
-        }, 2_000);
+        }, RETRY_MS);
         state.timer.unref?.();
         return;
       }
+      state.refused = 0;
     }
     if (state.dropped > 0) {
       logger.error(
         { dropped: state.dropped },
-        "call log rows were dropped while the database was unreachable",
+        "call log rows were dropped (the queue overflowed during an outage, or the database refused them)",
       );
       state.dropped = 0;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import {
   type CallToolResult,
   type InputRequiredResult,
@@ -11,6 +12,7 @@ import {
 import { checkRateLimit } from "@/lib/limits/check";
 import { countToolCall } from "@/lib/metrics/hub-metrics";
 import { traceMeta, traceUpstreamCall } from "@/lib/telemetry/upstream-span";
+import { BROKEN_ANSWER_CODE } from "@/lib/upstream/answer-guard";
 import { withTimeout } from "@/lib/upstream/connect";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
@@ -161,11 +163,12 @@ export async function callToolFor(
         },
       );
       try {
-        // A backstop for transports that lose a response without closing (an SSE stream cut mid-event).
+        // A backstop for transports that lose a response without closing; broken HTTP answers
+        // already fail at once (lib/upstream/answer-guard.ts).
         return await withTimeout(call, timeout + 1_000, `${route.server.name}/${route.upstreamName}`);
       } catch (error) {
         if (isSessionLost(error)) await getUpstreamPool().discard(connection);
-        throw error;
+        throw explainFailure(error, connection.closedReason, timeout);
       }
     };
     const result = await requestContext.run(who, () =>
@@ -202,14 +205,34 @@ export async function callToolFor(
   }
 }
 
+/**
+ * The SDK's own words for a call that timed out ("Request timed out") or lost its connection
+ * ("Connection closed") do not say how long the hub waited or why the connection went: these do.
+ */
+function explainFailure(error: unknown, closedReason: string | undefined, timeoutMs: number): unknown {
+  if (!(error instanceof SdkError)) return error;
+  if (error.code === SdkErrorCode.RequestTimeout)
+    return Object.assign(
+      new Error(`did not answer within ${timeoutMs} ms (the server's call timeout); the call was cancelled`),
+      { code: "TIMEOUT" },
+    );
+  if (error.code === SdkErrorCode.ConnectionClosed)
+    return new Error(
+      `${closedReason ?? "the connection to the server closed"} while the call ran; the next call reconnects`,
+    );
+  return error;
+}
+
 function errorClass(error: unknown): string {
   const text =
     error instanceof Error
       ? `${error.name} ${error.message} ${(error as { code?: unknown }).code ?? ""}`
       : String(error);
   if (/timed? ?out|TIMEOUT/i.test(text)) return "timeout";
+  if (error instanceof ProtocolError && error.code === BROKEN_ANSWER_CODE) return "upstream_bad_answer";
   if (/abort|cancel/i.test(text)) return "cancelled";
-  if (/unavailable|ECONNREFUSED|closed|exited|CONNECTION/i.test(text)) return "upstream_unavailable";
+  if (/unavailable|ECONNREFUSED|closed|exited|ended|fetch failed|CONNECTION/i.test(text))
+    return "upstream_unavailable";
   if (error instanceof ProtocolError) return `protocol_${error.code}`;
   return "upstream_error";
 }

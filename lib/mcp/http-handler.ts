@@ -6,6 +6,11 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { getEnv, getPublicUrl } from "@/lib/config/env";
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from "@/lib/db/unavailable";
 import { groupNameSchema } from "@/lib/groups/schemas";
 import { isJsonMediaType } from "@/lib/http/content-type";
 import { authenticateKey } from "@/lib/keys/authenticate";
@@ -74,7 +79,13 @@ function keyOf(request: Request): string | undefined {
 async function authenticate(request: Request): Promise<McpPrincipal | Response> {
   const key = keyOf(request);
   if (!key) return unauthorized("No MCPHub key was sent", false);
-  const principal = await authenticateKey(key);
+  let principal: Awaited<ReturnType<typeof authenticateKey>>;
+  try {
+    principal = await authenticateKey(key);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return databaseUnavailable();
+    throw error;
+  }
   if (!principal)
     return unauthorized("The key is unknown, revoked or expired, or its owner is disabled", true);
   // The key lookup already refused disabled owners (cached for at most a second, and dropped at
@@ -102,13 +113,22 @@ export function handleMcpRequest(request: Request, groupName?: string): Promise<
   return serveInRequestScope(
     request,
     () => serveMcpRequest(request, groupName),
-    (requestId) =>
-      jsonRpcError(
-        500,
-        -32603,
-        `Internal error (request ${requestId}): the admin can find its cause in the hub's log`,
-      ),
+    (requestId, error) =>
+      isDatabaseUnavailable(error)
+        ? databaseUnavailable()
+        : jsonRpcError(
+            500,
+            -32603,
+            `Internal error (request ${requestId}): the admin can find its cause in the hub's log`,
+          ),
   );
+}
+
+/** 503 with Retry-After: the request may be sent again as it is once the database is back. */
+function databaseUnavailable(): Response {
+  return jsonRpcError(503, -32000, DATABASE_UNAVAILABLE_MESSAGE, {
+    "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS),
+  });
 }
 
 async function serveMcpRequest(request: Request, groupName?: string): Promise<Response> {

@@ -9,6 +9,7 @@ import {
   Server,
   UriTemplate,
 } from "@modelcontextprotocol/server";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { observeMcpResponses } from "@/lib/telemetry/mcp-span";
 import { currentRequest } from "@/lib/telemetry/request-scope";
 import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
@@ -55,43 +56,45 @@ export function buildHubServer(
     (await getVisibleServers(principal.userId, scope)) ?? [];
 
   server.setRequestHandler("tools/list", async (_request, ctx) => ({
-    tools: await listToolsFor(principal, scope, String(ctx.mcpReq.id)),
+    tools: await databaseGuard(() => listToolsFor(principal, scope, String(ctx.mcpReq.id))),
   }));
 
-  server.setRequestHandler("tools/call", async (request, ctx) => {
-    const progressToken = request.params._meta?.progressToken;
-    // A session outlives the key that opened it (it is bound to the person): the key that sent
-    // this very request is the one the call log names.
-    const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
-    // Progress notifications still being written when the result arrives are waited for, so the
-    // last one is not lost when the response ends the request's stream (2026-07-28, stateless).
-    const notifying = new Set<Promise<void>>();
-    const result = await callToolFor(
-      { ...principal, keyId },
-      scope,
-      request.params.name,
-      request.params.arguments,
-      {
-        // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
-        // JSON-RPC id is the client's choice and repeats across connections. It is the HTTP
-        // request's X-Request-Id, so the id a person quotes finds the call log row too.
-        requestId: currentRequest()?.requestId ?? randomUUID(),
-        signal: ctx.mcpReq.signal,
-        linkBy: linkingMode(server, ctx.mcpReq),
-        ...(progressToken !== undefined && {
-          onProgress: (progress) => {
-            const sent = ctx.mcpReq
-              .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
-              .catch(() => {});
-            notifying.add(sent);
-            void sent.finally(() => notifying.delete(sent));
-          },
-        }),
-      },
-    );
-    await Promise.all(notifying);
-    return result;
-  });
+  server.setRequestHandler("tools/call", (request, ctx) =>
+    databaseGuard(async () => {
+      const progressToken = request.params._meta?.progressToken;
+      // A session outlives the key that opened it (it is bound to the person): the key that sent
+      // this very request is the one the call log names.
+      const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
+      // Progress notifications still being written when the result arrives are waited for, so the
+      // last one is not lost when the response ends the request's stream (2026-07-28, stateless).
+      const notifying = new Set<Promise<void>>();
+      const result = await callToolFor(
+        { ...principal, keyId },
+        scope,
+        request.params.name,
+        request.params.arguments,
+        {
+          // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
+          // JSON-RPC id is the client's choice and repeats across connections. It is the HTTP
+          // request's X-Request-Id, so the id a person quotes finds the call log row too.
+          requestId: currentRequest()?.requestId ?? randomUUID(),
+          signal: ctx.mcpReq.signal,
+          linkBy: linkingMode(server, ctx.mcpReq),
+          ...(progressToken !== undefined && {
+            onProgress: (progress) => {
+              const sent = ctx.mcpReq
+                .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
+                .catch(() => {});
+              notifying.add(sent);
+              void sent.finally(() => notifying.delete(sent));
+            },
+          }),
+        },
+      );
+      await Promise.all(notifying);
+      return result;
+    }),
+  );
 
   // The hub has no log messages of its own for clients; the level is accepted so clients that set
   // one at start do not fail.
@@ -208,4 +211,18 @@ function linkingMode(
 /** The principal that authenticated one HTTP request (set by http-handler.ts in `authInfo.extra`). */
 function requestPrincipal(authInfo: AuthInfo | undefined): McpPrincipal | undefined {
   return (authInfo?.extra as { principal?: McpPrincipal } | undefined)?.principal;
+}
+
+/**
+ * A database that cannot be reached (a key accepted from the cache during an outage, then the
+ * person's groups could not be read) is a JSON-RPC error that says to retry, not the driver's text.
+ */
+async function databaseGuard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDatabaseUnavailable(error))
+      throw new ProtocolError(ProtocolErrorCode.InternalError, DATABASE_UNAVAILABLE_MESSAGE);
+    throw error;
+  }
 }

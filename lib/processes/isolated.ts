@@ -57,3 +57,13 @@ export async function connectIsolatedProcess(
     timeoutMs,
   );
 }
+
+/** Why a person's isolated process of this server ended ("the process was killed by SIGKILL"). */
+export function processExitReason(server: Server, userId: string): string | undefined {
+  const reason = processManager().exitReason({
+    userId,
+    serverId: server.id,
+    configVersion: server.configVersion,
+  });
+  return reason ? `the process ended (${reason})` : undefined;
+}

@@ -129,6 +129,9 @@ export class ManagedProcess {
   private handleExit(child: ChildProcess, code: number | null, signal: string | null) {
     if (child !== this.child) return;
     this.lastExit = { code, signal, at: new Date() };
+    // The leader died on its own (killed by pid, OOM, crash): what it left in its group or cgroup
+    // would run on unseen, holding the person's files, so it goes too.
+    if (!this.stopRequested) this.killNow(child.pid);
     this.child = null;
     this.client = null;
     this.transport = null;

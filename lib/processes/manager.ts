@@ -289,6 +289,13 @@ export class ProcessManager {
       .sort((a, b) => a.server.localeCompare(b.server) || a.userEmail.localeCompare(b.userEmail));
   }
 
+  /** How a person's process of a server version last ended ("killed by SIGKILL: <stderr>"), if it did. */
+  exitReason(owner: Pick<ProcessOwner, "userId" | "serverId" | "configVersion">): string | undefined {
+    const process = this.slots.get(this.keyOf(owner));
+    if (!process?.lastExit) return undefined;
+    return `${exitSummary(process)}${stderrSuffix(process)}`;
+  }
+
   find(id: string): ManagedProcess | undefined {
     return [...this.slots.values()].find((p) => p.id === id);
   }
@@ -357,14 +364,18 @@ function toInfo(p: ManagedProcess): ProcessInfo {
 
 /** The message callers get while a crashed process waits for its restart. */
 export function crashMessage(p: ManagedProcess): string {
-  const exit = p.lastExit
-    ? p.lastExit.signal
-      ? `killed by ${p.lastExit.signal}`
-      : `exit code ${p.lastExit.code}`
-    : "it did not start";
-  const said = p.stderr.lastLine();
   const seconds = Math.max(1, Math.ceil((p.retryAt - Date.now()) / 1000));
-  return `${p.owner.serverName} crashed (${exit}${said ? `: ${said.slice(0, 300)}` : ""}); the hub restarts it on the next call in ${seconds} s (crash ${p.crashes})`;
+  return `${p.owner.serverName} crashed (${exitSummary(p)}${stderrSuffix(p)}); the hub restarts it on the next call in ${seconds} s (crash ${p.crashes})`;
+}
+
+function exitSummary(p: ManagedProcess): string {
+  if (!p.lastExit) return "it did not start";
+  return p.lastExit.signal ? `killed by ${p.lastExit.signal}` : `exit code ${p.lastExit.code}`;
+}
+
+function stderrSuffix(p: ManagedProcess): string {
+  const said = p.stderr.lastLine();
+  return said ? `: ${said.slice(0, 300)}` : "";
 }
 
 const holder = globalThis as typeof globalThis & { __mcphubProcessManager?: ProcessManager };

@@ -67,7 +67,7 @@ export function withRequestIdHeader(response: Response, requestId: string): Resp
 export async function serveInRequestScope(
   request: Request,
   serve: () => Promise<Response>,
-  onError: (requestId: string) => Response,
+  onError: (requestId: string, error: unknown) => Response,
 ): Promise<Response> {
   return runInRequestScope(async (scope) => {
     let response: Response;
@@ -75,17 +75,29 @@ export async function serveInRequestScope(
       response = await serve();
     } catch (error) {
       const { logger } = await import("@/lib/logger");
-      logger.error(
-        {
-          path: new URL(request.url).pathname,
-          err:
-            error instanceof Error
-              ? { name: error.name, message: error.message, stack: error.stack }
-              : String(error),
-        },
-        "unexpected error while serving a request",
-      );
-      response = onError(scope.requestId);
+      const { isDatabaseUnavailable } = await import("@/lib/db/unavailable");
+      // An unreachable database is an outage the admin sees in the health check, not a bug: one
+      // warning line per request, without the stack.
+      if (isDatabaseUnavailable(error))
+        logger.warn(
+          {
+            path: new URL(request.url).pathname,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          "the database is unreachable",
+        );
+      else
+        logger.error(
+          {
+            path: new URL(request.url).pathname,
+            err:
+              error instanceof Error
+                ? { name: error.name, message: error.message, stack: error.stack }
+                : String(error),
+          },
+          "unexpected error while serving a request",
+        );
+      response = onError(scope.requestId, error);
     }
     await logAnswer(request, response, scope);
     return withRequestIdHeader(response, scope.requestId);

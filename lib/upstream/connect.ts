@@ -3,6 +3,7 @@ import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotoc
 import { fetch as undiciFetch } from "undici";
 import { injectTraceHeaders } from "@/lib/telemetry/upstream-span";
 import packageJson from "@/package.json";
+import { guardAnswers } from "./answer-guard";
 import { assertUrlAllowed, outboundDispatcher } from "./outbound";
 import { requestContext } from "./request-context";
 import type { ResolvedUpstream } from "./resolve";
@@ -36,7 +37,8 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
             fetch: upstreamFetch(upstream.headers, options.contextHeaders),
           })
         : new StreamableHTTPClientTransport(new URL(upstream.url), {
-            fetch: upstreamFetch(upstream.headers, options.contextHeaders),
+            // A broken answer fails its call at once instead of at the call's timeout (answer-guard.ts).
+            fetch: guardAnswers(upstreamFetch(upstream.headers, options.contextHeaders)),
           });
   if (transport instanceof StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => options.onStderr?.(chunk.toString("utf8")));

@@ -5,7 +5,7 @@ import { onClusterEvent } from "@/lib/cluster/bus";
 import { credentialsChangedSince, getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
-import { connectIsolatedProcess, isIsolatedProcess } from "@/lib/processes/isolated";
+import { connectIsolatedProcess, isIsolatedProcess, processExitReason } from "@/lib/processes/isolated";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
 import { credentialsNeeded } from "./needs";
@@ -30,6 +30,11 @@ export type UpstreamConnection = {
   openedAt: number;
   /** Cached lists, dropped when the upstream says its list changed. */
   lists: Map<string, Promise<unknown[]>>;
+  /**
+   * Why the connection closed, when the hub knows better than the SDK's "Connection closed" (a
+   * process that exited, and what it said last): set before the calls in flight are failed.
+   */
+  closedReason?: string;
 };
 
 type Failure = { count: number; retryAt: number; message: string };
@@ -122,16 +127,21 @@ export class UpstreamPool {
           upstreamEvents.emit("list_changed", server.id, kind);
         });
       }
+      // The SDK calls onclose before it fails the requests in flight, so they can say why.
       client.onclose = () => {
         const current = this.connections.get(key);
         void current?.then((c) => {
           if (c === connection) this.connections.delete(key);
         });
-        if (server.config.type === "stdio" && !isIsolatedProcess(server))
-          this.recordFailure(
-            key,
-            `the process exited${stderr ? `: ${stderr.trim().split("\n").at(-1)}` : ""}`,
-          );
+        if (isIsolatedProcess(server)) {
+          connection.closedReason = processExitReason(server, caller.userId);
+        } else if (server.config.type === "stdio") {
+          const said = stderr.trim().split("\n").at(-1)?.trim();
+          connection.closedReason = `the process exited${said ? `: ${said.slice(0, 300)}` : ""}`;
+          // A process that had started and answered is restarted by the very next call; a process
+          // that keeps failing to start backs off (open() records those failures).
+          this.recordFailure(key, connection.closedReason, { immediate: true });
+        }
       };
       this.failures.delete(key);
       return connection;
@@ -183,9 +193,9 @@ export class UpstreamPool {
   }
   // --- end of built-in servers ---
 
-  private recordFailure(key: string, message: string) {
+  private recordFailure(key: string, message: string, options: { immediate?: boolean } = {}) {
     const count = (this.failures.get(key)?.count ?? 0) + 1;
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** (count - 1));
+    const delay = options.immediate ? 0 : Math.min(MAX_BACKOFF_MS, 250 * 2 ** (count - 1));
     this.failures.set(key, { count, retryAt: Date.now() + delay, message });
   }
 

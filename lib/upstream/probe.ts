@@ -140,6 +140,7 @@ function describeCode(code: string): string | undefined {
   if (code === "ECONNREFUSED") return "Connection refused: is the server running at that address and port?";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "The host name does not resolve: check the URL";
   if (code === "ECONNRESET") return "The server closed the connection while answering";
+  if (code === "UND_ERR_SOCKET") return "The server closed the connection before answering";
   if (code === "ENOENT")
     return "The command was not found: check the command and that it is installed on the hub's machine";
   if (code === "EACCES") return "The command is not executable by the hub";
