@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { cacheKey, forgetKey, forgetUserKeys, KEY_CACHE_TTL_MS, readCachedKey } from "@/lib/keys/cache";
+import {
+  cacheKey,
+  forgetKey,
+  forgetUserKeys,
+  KEY_CACHE_OUTAGE_GRACE_MS,
+  KEY_CACHE_TTL_MS,
+  readCachedKey,
+  readCachedKeyDuringOutage,
+} from "@/lib/keys/cache";
 import { generateKey, hashesEqual, hashKey, KEY_PREFIX, looksLikeKey, partialKey } from "@/lib/keys/format";
 import { createKeySchema } from "@/lib/keys/queries";
 
@@ -114,8 +122,11 @@ test.describe("key cache", () => {
     cacheKey(hash, entry("u1", 10_000));
     expect(readCachedKey(hash, 10_000 + KEY_CACHE_TTL_MS)?.userId).toBe("u1");
     expect(readCachedKey(hash, 10_000 + KEY_CACHE_TTL_MS + 1)).toBeUndefined();
-    // Once expired it is gone, also for an earlier clock reading.
-    expect(readCachedKey(hash, 10_000)).toBeUndefined();
+    // Past the TTL it is kept only for a database outage, and only within the grace period.
+    expect(readCachedKeyDuringOutage(hash, 10_000 + KEY_CACHE_OUTAGE_GRACE_MS)?.userId).toBe("u1");
+    expect(readCachedKey(hash, 10_000 + KEY_CACHE_OUTAGE_GRACE_MS + 1)).toBeUndefined();
+    // Once past the grace it is gone, also for an earlier clock reading.
+    expect(readCachedKeyDuringOutage(hash, 10_000)).toBeUndefined();
   });
 
   test("forgetKey and forgetUserKeys drop entries at once", () => {

@@ -19,7 +19,7 @@ export default async function LimitsPage() {
         description="Calls per minute, counted over a sliding minute and shared by every instance. A refused call gets an MCP error saying which limit and when to retry."
       />
       <div className="grid gap-6 lg:grid-cols-3">
-        <section aria-label="Limits" className="lg:col-span-2">
+        <section aria-label="Limits" className="min-w-0 lg:col-span-2">
           {limits.length === 0 ? (
             <div className="card text-sm text-slate-600" data-testid="limits-empty">
               <p className="font-medium text-slate-800">
@@ -80,7 +80,7 @@ export default async function LimitsPage() {
             </div>
           )}
         </section>
-        <section className="card" aria-labelledby="add-limit">
+        <section className="card min-w-0" aria-labelledby="add-limit">
           <h2 id="add-limit" className="mb-3 font-medium">
             Add a limit
           </h2>
