@@ -1,11 +1,16 @@
-// Runs once per server process before the first request: the HTTP method guard, configuration,
+// Runs once per server process before the first request: the HTTP front door, configuration,
 // database, first admin, then OpenTelemetry traces when a collector is configured.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { installMethodGuard } = await import("@/lib/http/method-guard");
-  installMethodGuard();
+  // The front door, ahead of Next.js: odd methods answered by the API's rules (lib/http/method-guard.ts).
+  const { addFrontDoorStep } = await import("@/lib/http/front-door");
+  const { guardMethod } = await import("@/lib/http/method-guard");
+  addFrontDoorStep(guardMethod);
   const { startHubOrExit } = await import("@/lib/setup/bootstrap");
   await startHubOrExit();
+  // Once the database is ready: the MCP endpoint, served without Next.js's router (lib/mcp/node-endpoint.ts).
+  const { serveMcpFromNode } = await import("@/lib/mcp/node-endpoint");
+  addFrontDoorStep(serveMcpFromNode);
   // Audit retention (issue 8): prunes old call-log and admin-trail rows now and every hour.
   const { startAuditPruneJob } = await import("@/lib/audit/prune-job");
   startAuditPruneJob();

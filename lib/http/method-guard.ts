@@ -1,4 +1,4 @@
-import http from "node:http";
+import type http from "node:http";
 
 /**
  * Two answers Next.js gives before any route or proxy code runs, made to follow the API's rules:
@@ -8,28 +8,13 @@ import http from "node:http";
  * - A method a route does not export (PATCH on a GET-only route): Next.js answers 405 with an empty
  *   body. Under /api/ the body becomes the JSON error (a JSON-RPC error on the MCP endpoint).
  *
- * Installed once from instrumentation.ts, on the HTTP server's "request" event.
+ * One of the front door's steps (lib/http/front-door.ts).
  */
-export function installMethodGuard(): void {
-  const marker = Symbol.for("mcphub.methodGuard");
-  const proto = http.Server.prototype as http.Server & { [marker]?: true };
-  if (proto[marker]) return;
-  proto[marker] = true;
-  const emit = proto.emit;
-  proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
-      const [request, response] = args as [http.IncomingMessage, http.ServerResponse];
-      if (guard(request, response)) return true;
-    }
-    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
-  } as typeof proto.emit;
-}
-
 const UNSERVABLE = new Set(["TRACE", "TRACK", "CONNECT"]);
 const ALLOWED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
 /** Answers the request itself when it must; otherwise prepares the 405 body and lets Next.js serve it. */
-function guard(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+export function guardMethod(request: http.IncomingMessage, response: http.ServerResponse): boolean {
   const path = (request.url ?? "/").split("?")[0] ?? "/";
   if (UNSERVABLE.has(request.method ?? "")) {
     request.resume();

@@ -197,7 +197,8 @@ export async function callToolFor(
       log("error", "invalid_params");
       throw error;
     }
-    log("error", errorClass(error));
+    // The client cancelled or went away: whatever the upstream call failed with, that is why.
+    log("error", options.signal?.aborted ? "cancelled" : errorClass(error));
     return {
       isError: true,
       content: [{ type: "text", text: `${route.server.name}: ${describeError(error)}` }],

@@ -7,6 +7,7 @@ import type {
 import { linkMessage, linkUrl } from "@/lib/credentials/link-message";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
+import { processWide } from "@/lib/process-wide";
 import { isIsolatedProcess } from "@/lib/processes/isolated";
 import { recordServerStatus } from "@/lib/servers/queries";
 import { traceUpstreamCall } from "@/lib/telemetry/upstream-span";
@@ -213,7 +214,7 @@ export async function buildToolCatalog(
  * process that is down before its snapshot reached the database (the snapshot is written off the
  * request path, and the visible servers are cached for a second).
  */
-const lastListedTools = new Map<string, Tool[]>();
+const lastListedTools = processWide("lastListedTools", () => new Map<string, Tool[]>());
 
 function snapshotTools(server: Server): Tool[] {
   return (server.tools ?? []).map((t) => ({

@@ -109,10 +109,14 @@ const modernHandler = createMcpHandler(
  * every request, then hands the request to the 2026-07-28 handler or to a 2025-11-25 session (or a
  * stateless 2025 exchange). Each request gets an id (X-Request-Id, on every log line it causes).
  */
-export function handleMcpRequest(request: Request, groupName?: string): Promise<Response> {
+export function handleMcpRequest(
+  request: Request,
+  groupName?: string,
+  readBody: () => Promise<string | null> = () => request.text(),
+): Promise<Response> {
   return serveInRequestScope(
     request,
-    () => serveMcpRequest(request, groupName),
+    () => serveMcpRequest(request, groupName, readBody),
     (requestId, error) =>
       isDatabaseUnavailable(error)
         ? databaseUnavailable()
@@ -131,7 +135,15 @@ function databaseUnavailable(): Response {
   });
 }
 
-async function serveMcpRequest(request: Request, groupName?: string): Promise<Response> {
+/**
+ * `readBody` gives the POST body as text, or null when it is larger than MAX_BODY_BYTES. The body is
+ * read only after the key and group checks, so a refused request never costs reading 4 MB.
+ */
+async function serveMcpRequest(
+  request: Request,
+  groupName: string | undefined,
+  readBody: () => Promise<string | null>,
+): Promise<Response> {
   const refused = allowedOrigin(request);
   if (refused) return jsonRpcError(403, -32600, refused);
   const principal = await authenticate(request);
@@ -152,8 +164,8 @@ async function serveMcpRequest(request: Request, groupName?: string): Promise<Re
 
   let body: unknown;
   if (request.method === "POST") {
-    const text = await request.text();
-    if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    const text = await readBody();
+    if (text === null || Buffer.byteLength(text) > MAX_BODY_BYTES)
       return jsonRpcError(413, -32600, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
     const type = request.headers.get("content-type") ?? "";
     if (!isJsonMediaType(type))
@@ -171,12 +183,6 @@ async function serveMcpRequest(request: Request, groupName?: string): Promise<Re
       );
     if (typeof body !== "object" || body === null)
       return jsonRpcError(400, -32600, "Invalid Request: the body must be a JSON-RPC object");
-    request = new Request(request.url, {
-      method: "POST",
-      headers: request.headers,
-      body: text,
-      signal: request.signal,
-    });
   }
 
   const authInfo: AuthInfo = {
@@ -277,9 +283,14 @@ async function handleLegacy(
     enableJsonResponse: true,
   });
   await server.connect(transport);
+  // Nothing else can cancel a request without a session: a client that goes away ends it, and
+  // closing the server aborts the call in flight, which cancels it upstream.
+  const leave = () => void server.close().catch(() => {});
+  request.signal.addEventListener("abort", leave, { once: true });
   try {
     return await transport.handleRequest(request, { authInfo, parsedBody: body });
   } finally {
+    request.signal.removeEventListener("abort", leave);
     void server.close().catch(() => {});
   }
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { processWide } from "@/lib/process-wide";
 
 /**
  * The MCP or REST request being served. Every log line written inside it carries its id (the pino
@@ -19,7 +20,7 @@ export type RequestScope = {
   spanId?: string;
 };
 
-const storage = new AsyncLocalStorage<RequestScope>();
+const storage = processWide("requestScope", () => new AsyncLocalStorage<RequestScope>());
 
 export const REQUEST_ID_HEADER = "X-Request-Id";
 

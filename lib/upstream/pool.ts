@@ -5,6 +5,7 @@ import { onClusterEvent } from "@/lib/cluster/bus";
 import { credentialsChangedSince, getCredentialValues, onCredentialChange } from "@/lib/credentials/queries";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
+import { processWide } from "@/lib/process-wide";
 import { connectIsolatedProcess, isIsolatedProcess, processExitReason } from "@/lib/processes/isolated";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
@@ -40,8 +41,7 @@ export type UpstreamConnection = {
 type Failure = { count: number; retryAt: number; message: string };
 
 /** Emits "list_changed" (serverId, kind) when an upstream's tools, prompts or resources change. */
-export const upstreamEvents = new EventEmitter();
-upstreamEvents.setMaxListeners(0);
+export const upstreamEvents = processWide("upstreamEvents", () => new EventEmitter().setMaxListeners(0));
 
 function connectionKey(server: Server, caller: UpstreamCaller): string {
   const owner = server.isolation === "none" ? "shared" : caller.userId;

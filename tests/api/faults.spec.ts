@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { HUB_PORT } from "../support/env";
+import { ARTIFACTS_DIR, HUB_PORT } from "../support/env";
 import { startFixture, stopFixture } from "../support/fixtures";
 import {
   type Answer,
@@ -9,7 +10,10 @@ import {
   createGroup,
   createPerson,
   createServer,
+  LATEST_LEGACY_VERSION,
+  MODERN_VERSION,
   mcpRaw,
+  modernMeta,
   type Person,
   rpc,
   setGroupActive,
@@ -219,6 +223,51 @@ test("a stdio upstream that exits mid-call: the call says so, the next call star
   await expect
     .poll(async () => (await callLog(who)).map((r) => `${r.tool}:${r.status}`).sort())
     .toEqual(["echo:ok", "echo:ok", "echo:ok", "exit:error"]);
+});
+
+test("a client that goes away mid-call: the upstream is told to cancel, and the call log says cancelled", async () => {
+  const log = path.join(ARTIFACTS_DIR, `cancelled-${Date.now()}.log`);
+  writeFileSync(log, "");
+  const stdio = await createServer("cancels", {
+    type: "stdio",
+    command: "node",
+    args: [FAULT_SERVER, "stdio"],
+    env: { FAULT_SERVER_LOG: log },
+    isolation: "none",
+  });
+  const who = await createPerson("goes-away");
+  await setGroupActive(who, await createGroup([stdio]));
+  await expectWorks(stdio, "before", who);
+  const slow = `${stdio}-slow`;
+  const params = { name: slow, arguments: { ms: 20_000 } };
+  for (const protocolVersion of [LATEST_LEGACY_VERSION, MODERN_VERSION]) {
+    const leaving = new AbortController();
+    const modern = protocolVersion === MODERN_VERSION;
+    const pending = modern
+      ? mcpRaw("/api/mcp", rpc("tools/call", { ...params, _meta: modernMeta() }), {
+          key: who.key,
+          signal: leaving.signal,
+          headers: { "Mcp-Protocol-Version": MODERN_VERSION, "Mcp-Method": "tools/call", "Mcp-Name": slow },
+        })
+      : mcpRaw("/api/mcp", rpc("tools/call", params), { key: who.key, signal: leaving.signal });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const left = performance.now();
+    leaving.abort();
+    await expect(pending).rejects.toThrow();
+    // The upstream hears of it long before its 20 s would have passed.
+    await expect
+      .poll(() => readFileSync(log, "utf8").split("\n").filter(Boolean).length, { timeout: 5_000 })
+      .toBe(modern ? 2 : 1);
+    test.info().annotations.push({
+      type: `cancel reached the upstream (${protocolVersion})`,
+      description: `${Math.round(performance.now() - left)} ms`,
+    });
+  }
+  await expect
+    .poll(async () => (await callLog(who)).filter((r) => r.tool === "slow").map((r) => r.errorClass))
+    .toEqual(["cancelled", "cancelled"]);
+  // The person's next call is served as usual.
+  await expectWorks(stdio, "after", who);
 });
 
 test("an isolated process killed with SIGKILL: the call in flight fails clearly, a later call gets a new process", async () => {

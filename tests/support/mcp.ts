@@ -147,6 +147,8 @@ export type RawOptions = {
   method?: string;
   /** Another hub than the shared test hub (tests with instances of their own). */
   baseUrl?: string;
+  /** Aborts the request: a client that goes away. */
+  signal?: AbortSignal;
 };
 
 /** Sends one raw HTTP request to the MCP endpoint; `body` is sent as it is when a string. */
@@ -163,6 +165,7 @@ export async function mcpRaw(path: string, body: unknown, options: RawOptions = 
     method,
     headers,
     body: method === "POST" ? (typeof body === "string" ? body : JSON.stringify(body)) : undefined,
+    signal: options.signal,
   });
   return readAnswer(response);
 }
