@@ -8,7 +8,8 @@ export async function register() {
   addFrontDoorStep(guardMethod);
   const { startHubOrExit } = await import("@/lib/setup/bootstrap");
   await startHubOrExit();
-  // Once the database is ready: the MCP endpoint, served without Next.js's router (lib/mcp/node-endpoint.ts).
+  // Once the database is ready: the MCP endpoint, served without Next.js's router with the handler
+  // the MCP routes offer when Next.js first loads one (lib/mcp/node-endpoint.ts).
   const { serveMcpFromNode } = await import("@/lib/mcp/node-endpoint");
   addFrontDoorStep(serveMcpFromNode);
   // Audit retention (issue 8): prunes old call-log and admin-trail rows now and every hour.

@@ -5,8 +5,9 @@
 //   hub             MCPHub (production build, `next start`, embedded DB) in front of the stdio server
 //   supergateway    `supergateway --stateful` (a child per session) in front of the same stdio server
 // at 1, 8 and 32 concurrent clients (each its own SDK v2 client and session), every configuration
-// twice; then tools/list of 500 tools (20 servers × 25) through the hub, the hub's RSS, and its RSS
-// with 200 open sessions. Ports 3720-3749 (BENCH_PORT_BASE). BENCH_SECONDS per measurement (3).
+// twice; the same call at one client with plain fetch (the servers' own time, without the SDK
+// client's validation); then tools/list of 500 tools (20 servers × 25) through the hub (SDK client
+// and plain fetch), the hub's RSS, and its RSS with 200 open sessions. Ports 3720-3749 (BENCH_PORT_BASE). BENCH_SECONDS per measurement (3).
 // Prints a Markdown report and writes it to tests/.artifacts/bench-gateway.md.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -64,6 +65,46 @@ async function httpClient(url: string, headers: Record<string, string> = {}): Pr
   const client = new Client({ name: "bench", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   return client;
+}
+
+/**
+ * A 2025-11-25 session driven by plain fetch, without the SDK client: what a server itself costs,
+ * without the client library's validation of every answer. `request` sends one JSON-RPC request and
+ * reads the whole answer (JSON or SSE) as text.
+ */
+async function rawSession(url: string, headers: Record<string, string> = {}) {
+  const base = {
+    "Content-Type": "application/json",
+    Accept: "application/json, text/event-stream",
+    "Mcp-Protocol-Version": "2025-11-25",
+    ...headers,
+  };
+  let id = 0;
+  const post = (extra: Record<string, string>, body: object) =>
+    fetch(url, { method: "POST", headers: { ...base, ...extra }, body: JSON.stringify(body) });
+  const opened = await post(
+    {},
+    {
+      jsonrpc: "2.0",
+      id: id++,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "bench-raw", version: "1" },
+      },
+    },
+  );
+  await opened.text();
+  const session = { "Mcp-Session-Id": opened.headers.get("mcp-session-id") ?? "" };
+  await (await post(session, { jsonrpc: "2.0", method: "notifications/initialized" })).text();
+  return async (method: string, params?: object): Promise<string> => {
+    const answer = await post(session, { jsonrpc: "2.0", id: id++, method, ...(params && { params }) });
+    const text = await answer.text();
+    if (!answer.ok || !text.includes('"result"'))
+      throw new Error(`${method} failed: ${answer.status} ${text.slice(0, 200)}`);
+    return text;
+  };
 }
 
 function echo(client: Client, name: string): Call {
@@ -239,6 +280,17 @@ async function main() {
       }
     }
     await stdioClient.close();
+    // The same call with plain fetch at one client: the servers' own time, without the SDK client.
+    const raw: Array<{ target: string; runs: Stats[] }> = [];
+    for (const [target, url, tool, headers] of [
+      ["direct-http", `http://localhost:${ports.everything}/mcp`, "echo", {}],
+      ["hub", `${hub.url}/api/mcp/bench`, "every-echo", hubHeaders],
+      ["supergateway", `http://localhost:${ports.supergateway}/mcp`, "echo", {}],
+    ] as const) {
+      const request = await rawSession(url, headers);
+      const call = () => request("tools/call", { name: tool, arguments: { message: "bench" } });
+      raw.push({ target, runs: [await measure([call]), await measure([call])] });
+    }
     const loadedRss = hubRss(hub.pid ?? 0);
 
     // tools/list of 500 tools: 20 servers of 25 tools in one group, listed on one session.
@@ -268,6 +320,19 @@ async function main() {
       listed = (await lister.listTools()).tools.length;
     }
     if (listed !== 500) notes.push(`tools/list returned ${listed} tools, not 500`);
+    const rawLister = await rawSession(`${hub.url}/api/mcp/many`, hubHeaders);
+    const rawList: Stats[] = [];
+    for (let run = 0; run < 2; run++)
+      rawList.push(
+        await measure(
+          [
+            async () => {
+              await rawLister("tools/list");
+            },
+          ],
+          2,
+        ),
+      );
     const listRuns: Stats[] = [];
     for (let run = 0; run < 2; run++)
       listRuns.push(
@@ -300,6 +365,8 @@ async function main() {
       sessionsRss,
       coldList: cold,
       list: listRuns,
+      rawList,
+      raw,
       notes,
     });
     mkdirSync(path.join(ROOT, "tests/.artifacts"), { recursive: true });
@@ -325,6 +392,8 @@ function render(
     sessionsRss: number;
     coldList: number;
     list: Stats[];
+    rawList: Stats[];
+    raw: Array<{ target: string; runs: Stats[] }>;
     notes: string[];
   },
 ): string {
@@ -353,7 +422,21 @@ function render(
     "",
     "\"hub added p50\" is the gateway's p50 minus direct-stdio's p50 in the same run (both reach the same stdio server).",
     "",
-    `tools/list of 500 tools (20 servers × 25) through the hub: first (uncached, 20 upstreams spawned) ${extra.coldList.toFixed(0)} ms; cached p50 ${extra.list.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.list.map((s) => s.p99.toFixed(2)).join(" / ")} ms.`,
+    "The same `tools/call` with plain fetch (a 2025-11-25 session, one client, no SDK client validating the answers):",
+    "",
+    "| target | p50 ms | p99 ms | calls/s | hub added p50 ms |",
+    "|---|---|---|---|---|",
+    ...extra.raw.map(({ target, runs }) => {
+      const fmt = (f: (r: Stats) => number, digits = 2) => runs.map((r) => f(r).toFixed(digits)).join(" / ");
+      const stdio = [1, 2].map((run) => get("direct-stdio", 1, run).p50);
+      const added =
+        target === "direct-http"
+          ? "-"
+          : runs.map((r, i) => (r.p50 - (stdio[i] as number)).toFixed(2)).join(" / ");
+      return `| ${target} | ${fmt((r) => r.p50)} | ${fmt((r) => r.p99)} | ${fmt((r) => r.rate, 0)} | ${added} |`;
+    }),
+    "",
+    `tools/list of 500 tools (20 servers × 25) through the hub: first (uncached, 20 upstreams spawned) ${extra.coldList.toFixed(0)} ms; cached, SDK client: p50 ${extra.list.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.list.map((s) => s.p99.toFixed(2)).join(" / ")} ms; cached, plain fetch (the hub's own time, 140 KB answer): p50 ${extra.rawList.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.rawList.map((s) => s.p99.toFixed(2)).join(" / ")} ms.`,
     "",
     `Hub RSS (next start, without upstream children): ${extra.idleRss.toFixed(0)} MB after start, ${extra.loadedRss.toFixed(0)} MB after the call runs, ${extra.sessionsRss.toFixed(0)} MB with 200 open sessions.`,
     ...extra.notes.map((note) => `\nNote: ${note}`),

@@ -177,12 +177,14 @@ export async function buildToolCatalog(
     // Without the person's credential the upstream cannot be reached: list the tools it had when
     // last listed, marked as needing the link, so people learn what to do instead of seeing nothing.
     const missing = "missing" in result ? result.missing.variable.name : undefined;
+    // The snapshot in the database may not be there yet (it is written off the request path, and
+    // the server row is cached for a second): this process's last list of the server stands in.
     const tools: Tool[] =
       "items" in result
         ? result.items
-        : unavailable && !server.tools
-          ? (lastListedTools.get(server.id) ?? [])
-          : snapshotTools(server);
+        : server.tools
+          ? snapshotTools(server)
+          : (lastListedTools.get(server.id) ?? []);
     for (const tool of tools) {
       if (chosen && !chosen.has(tool.name)) continue;
       const exposed = exposedToolName(prefix, tool.name);
@@ -210,9 +212,10 @@ export async function buildToolCatalog(
 }
 
 /**
- * The tools each server listed last in this hub process: the routing fallback for an isolated
- * process that is down before its snapshot reached the database (the snapshot is written off the
- * request path, and the visible servers are cached for a second).
+ * The tools each server listed last in this hub process: the fallback for a server that cannot be
+ * listed right now (an isolated process that is down, a person without the credential) before its
+ * snapshot reached the database (the snapshot is written off the request path, and the visible
+ * servers are cached for a second).
  */
 const lastListedTools = processWide("lastListedTools", () => new Map<string, Tool[]>());
 

@@ -18,10 +18,9 @@ import { logger } from "@/lib/logger";
 import { traceMcpRequest } from "@/lib/telemetry/mcp-span";
 import { serveInRequestScope } from "@/lib/telemetry/request-scope";
 import { buildHubServer, type McpPrincipal } from "./hub-server";
+import { MAX_BODY_BYTES } from "./limits";
 import { addSession, closeSession, getSession } from "./sessions";
 import { getVisibleServers, type Scope } from "./visibility";
-
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}) {
   return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });

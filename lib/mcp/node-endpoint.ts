@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getPublicUrl } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
-import { handleMcpRequest, MAX_BODY_BYTES } from "./http-handler";
+import { type McpEndpointHandler, mcpEndpointHandler } from "./endpoint-slot";
+import { MAX_BODY_BYTES } from "./limits";
 
 /** /api/mcp, /api/mcp/{group}, and the same under /mcp (the paths MCPHub's clients were set up with). */
 const MCP_PATH = /^\/(?:api\/)?mcp(?:\/([^/]+))?$/;
@@ -12,12 +13,14 @@ const SERVED_METHODS = new Set(["GET", "POST", "DELETE"]);
  * call pays Next.js's request pipeline otherwise (routing, rewrites, the proxy, a web Request built
  * from the Node request and a web stream piped back, response compression): about 1.5 ms of CPU of
  * the 2.3 ms a session `ping` cost on two cores (docs/decisions/0013-mcp-front-door.md). The
- * handler is the same one the route files call, so both paths answer alike.
+ * handler is the one the route files offer (lib/mcp/endpoint-slot.ts), so both paths answer alike.
  *
- * Returns false for anything it does not serve (other paths, HEAD, OPTIONS, other methods): Next.js
- * answers those as before.
+ * Returns false for anything it does not serve (other paths, HEAD, OPTIONS, other methods), and for
+ * every request until Next.js has loaded an MCP route: Next.js answers those as before.
  */
 export function serveMcpFromNode(request: IncomingMessage, response: ServerResponse): boolean {
+  const handler = mcpEndpointHandler();
+  if (!handler) return false;
   const url = request.url ?? "/";
   const query = url.indexOf("?");
   const match = MCP_PATH.exec(query === -1 ? url : url.slice(0, query));
@@ -33,7 +36,7 @@ export function serveMcpFromNode(request: IncomingMessage, response: ServerRespo
     request.resume();
     return true;
   }
-  serve(request, response, url, group).catch((error: unknown) => {
+  serve(handler, request, response, url, group).catch((error: unknown) => {
     logger.error({ err: error instanceof Error ? error.message : String(error) }, "MCP response failed");
     if (!response.headersSent)
       sendJson(response, 500, {
@@ -47,6 +50,7 @@ export function serveMcpFromNode(request: IncomingMessage, response: ServerRespo
 }
 
 async function serve(
+  handler: McpEndpointHandler,
   request: IncomingMessage,
   response: ServerResponse,
   url: string,
@@ -68,7 +72,7 @@ async function serve(
     headers,
     signal: disconnected.signal,
   });
-  const answer = await handleMcpRequest(webRequest, group, () => readBody(request, MAX_BODY_BYTES));
+  const answer = await handler(webRequest, group, () => readBody(request, MAX_BODY_BYTES));
   await send(answer, response, disconnected.signal);
 }
 
@@ -110,7 +114,6 @@ async function send(answer: Response, response: ServerResponse, disconnected: Ab
     response.end(Buffer.from(await answer.arrayBuffer()));
     return;
   }
-  response.flushHeaders();
   const reader = answer.body.getReader();
   const stop = () => void reader.cancel().catch(() => {});
   disconnected.addEventListener("abort", stop, { once: true });
@@ -118,7 +121,12 @@ async function send(answer: Response, response: ServerResponse, disconnected: Ab
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!response.write(value)) await waitForDrain(response);
+      // Held until the next tick: when the stream ends at once (a result and nothing after it, the
+      // usual answer to a POST) the headers, the event and the end leave in one write.
+      response.cork();
+      const written = response.write(value);
+      process.nextTick(() => response.uncork());
+      if (!written) await waitForDrain(response);
     }
     response.end();
   } finally {

@@ -9,12 +9,14 @@ import { startFixture, stopFixture } from "../support/fixtures";
 import {
   api,
   apiOk,
+  createPerson,
   EVERYTHING_STDIO,
   initializeRequest,
   LATEST_LEGACY_VERSION,
   MODERN_VERSION,
   mcpRaw,
   modernMeta,
+  type Person,
   rpc,
 } from "../support/mcp";
 import { createScratchDatabase } from "../support/postgres";
@@ -46,8 +48,6 @@ let echoServer = "";
 let everything = "";
 let group = "";
 
-type Person = { id: string; email: string; key: string; keyId: string };
-
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -56,24 +56,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function personOn(hub: SpawnedHub, label: string): Promise<Person> {
-  const email = `${label}-${randomUUID().slice(0, 8)}@cluster.test`;
-  const user = await apiOk("POST", "/api/v1/users", {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { email, role: "user" },
-  });
-  const key = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { name: "laptop" },
-  });
-  await apiOk("PUT", `/api/v1/me/groups/${group}`, {
-    baseUrl: hub.url,
-    key: key.key,
-    body: { active: true },
-  });
-  return { id: user.id, email, key: key.key, keyId: key.id };
+function personOn(hub: SpawnedHub, label: string): Promise<Person> {
+  return createPerson(label, { hub: { url: hub.url, adminKey: ADMIN_KEY }, join: group });
 }
 
 /** A stateless 2025-11-25 request (no session) to one instance. */

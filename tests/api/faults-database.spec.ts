@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { HUB_PORT } from "../support/env";
-import { type Answer, api, apiOk, mcpRaw, rpc } from "../support/mcp";
+import { type Answer, api, apiOk, createPerson, mcpRaw, type Person, rpc } from "../support/mcp";
 import { createScratchDatabase } from "../support/postgres";
 import { type SpawnedHub, spawnHub } from "../support/spawn-hub";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
@@ -26,7 +26,6 @@ let hub: SpawnedHub;
 let group = "";
 let server = "";
 
-type Person = { id: string; email: string; key: string };
 type Outcome = {
   at: number;
   status: number;
@@ -37,25 +36,8 @@ type Outcome = {
 };
 
 /** A person with a key; `join` uses the key (the hub then has it cached) to activate the group. */
-async function personWithKey(label: string, join = true): Promise<Person> {
-  const email = `${label}-${randomUUID().slice(0, 8)}@faults.test`;
-  const user = await apiOk("POST", "/api/v1/users", {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { email, role: "user" },
-  });
-  const key = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { name: "laptop" },
-  });
-  if (join)
-    await apiOk("PUT", `/api/v1/me/groups/${group}`, {
-      baseUrl: hub.url,
-      key: key.key,
-      body: { active: true },
-    });
-  return { id: user.id, email, key: key.key };
+function personWithKey(label: string, join = true): Promise<Person> {
+  return createPerson(label, { hub: { url: hub.url, adminKey: ADMIN_KEY }, join: join ? group : undefined });
 }
 
 async function callTool(who: Person, name: string, args: Record<string, unknown>): Promise<Outcome> {

@@ -2,7 +2,16 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { RespClient } from "@/lib/limits/resp";
 import { HUB_PORT } from "../support/env";
-import { type Answer, api, apiOk, EVERYTHING_STDIO, mcpRaw, type Person, rpc } from "../support/mcp";
+import {
+  type Answer,
+  api,
+  apiOk,
+  createPerson,
+  EVERYTHING_STDIO,
+  mcpRaw,
+  type Person,
+  rpc,
+} from "../support/mcp";
 import { createScratchDatabase } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
 import { type SpawnedHub, spawnHub } from "../support/spawn-hub";
@@ -35,25 +44,8 @@ async function setUp(hub: SpawnedHub): Promise<Setup> {
   return setup;
 }
 
-async function personOn(hub: SpawnedHub, setup: Setup, label: string): Promise<Person> {
-  const email = `${label}-${randomBytes(3).toString("hex")}@limits.test`;
-  const user = await apiOk("POST", "/api/v1/users", {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { email, role: "user" },
-  });
-  const key = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
-    baseUrl: hub.url,
-    key: ADMIN_KEY,
-    body: { name: "laptop" },
-  });
-  await apiOk("PUT", `/api/v1/me/groups/${setup.group}`, {
-    baseUrl: hub.url,
-    key: key.key,
-    body: { active: true },
-    status: 200,
-  });
-  return { id: user.id, email, key: key.key, keyId: key.id };
+function personOn(hub: SpawnedHub, setup: Setup, label: string): Promise<Person> {
+  return createPerson(label, { hub: { url: hub.url, adminKey: ADMIN_KEY }, join: setup.group });
 }
 
 async function echo(hub: SpawnedHub, person: Person, setup: Setup): Promise<Answer> {

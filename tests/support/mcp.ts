@@ -65,12 +65,30 @@ export async function apiOk(
 export type Person = { id: string; email: string; key: string; keyId: string };
 
 /** A new user with one key of their own. */
-export async function createPerson(prefix = "person"): Promise<Person> {
+export type PersonOptions = {
+  /** A hub of the test's own (its URL and its admin's key) instead of the shared test hub. */
+  hub?: { url: string; adminKey: string };
+  /** A group the person then joins and activates, with their new key. */
+  join?: string;
+};
+
+export async function createPerson(prefix = "person", options: PersonOptions = {}): Promise<Person> {
   const who = uniqueUser(prefix);
+  const admin = options.hub ? { baseUrl: options.hub.url, key: options.hub.adminKey } : {};
   const user = await apiOk("POST", "/api/v1/users", {
+    ...admin,
     body: { email: who.email, name: who.name, role: "user" },
   });
-  const key = await apiOk("POST", `/api/v1/users/${user.id}/keys`, { body: { name: `${prefix} laptop` } });
+  const key = await apiOk("POST", `/api/v1/users/${user.id}/keys`, {
+    ...admin,
+    body: { name: `${prefix} laptop` },
+  });
+  if (options.join)
+    await apiOk("PUT", `/api/v1/me/groups/${options.join}`, {
+      baseUrl: options.hub?.url,
+      key: key.key,
+      body: { active: true },
+    });
   return { id: user.id, email: user.email, key: key.key, keyId: key.id };
 }
 
