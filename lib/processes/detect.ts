@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { logger } from "@/lib/logger";
 import type { ProcessSettings } from "./settings";
@@ -22,7 +22,16 @@ export type SandboxEnvironment = {
   nice?: string;
   /** cgroup v1 folders (the hub's own) under which each process gets a child, when writable. */
   cgroups?: { memory: string; pids: string };
+  /**
+   * One cgroup v1 cpu folder every isolated process joins: together they weigh PROCESSES_CPU_SHARES
+   * against the hub's 1024, so a hundred people starting processes at once cannot starve the hub
+   * (nice alone does not do it: a hundred processes at nice 10 outweigh one at nice 0 tenfold).
+   */
+  cpuGroup?: string;
 };
+
+/** The CPU weight all isolated processes share, against 1024 for the hub (and any nice-0 task). */
+export const PROCESSES_CPU_SHARES = 256;
 
 /** An executable by name on PATH (or the usual system folders), without a shell. */
 export function findExecutable(name: string, envPath = process.env.PATH ?? ""): string | undefined {
@@ -40,7 +49,7 @@ export function findExecutable(name: string, envPath = process.env.PATH ?? ""): 
 }
 
 /** The hub's own cgroup v1 folder for a controller, if a child folder can be made in it. */
-function writableCgroup(controller: "memory" | "pids"): string | undefined {
+function writableCgroup(controller: "memory" | "pids" | "cpu"): string | undefined {
   try {
     const line = readFileSync("/proc/self/cgroup", "utf8")
       .split("\n")
@@ -51,6 +60,20 @@ function writableCgroup(controller: "memory" | "pids"): string | undefined {
     const probe = path.join(dir, `mcphub-probe-${process.pid}`);
     mkdirSync(probe);
     rmdirSync(probe);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The shared cpu cgroup of isolated processes (made once, under the hub's own), if it can be made. */
+function sharedCpuGroup(): string | undefined {
+  const parent = writableCgroup("cpu");
+  if (!parent) return undefined;
+  try {
+    const dir = path.join(parent, "mcphub-processes");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "cpu.shares"), String(PROCESSES_CPU_SHARES));
     return dir;
   } catch {
     return undefined;
@@ -148,6 +171,7 @@ export function detectSandbox(settings: ProcessSettings): SandboxEnvironment {
     });
   }
 
+  env.cpuGroup = env.cgroups ? sharedCpuGroup() : undefined;
   const prlimit = findExecutable("prlimit");
   env.nice = findExecutable("nice");
   if (prlimit) {
@@ -157,7 +181,11 @@ export function detectSandbox(settings: ProcessSettings): SandboxEnvironment {
       active: true,
       detail: `prlimit: ${settings.maxFiles} open files, ${settings.maxTasks} processes per uid${
         env.cgroups ? "" : `, ${addressSpaceMb(settings)} MB address space`
-      }${env.nice ? "; nice 10 (the hub keeps priority)" : ""}`,
+      }${env.nice ? "; nice 10 (the hub keeps priority)" : ""}${
+        env.cpuGroup
+          ? `; all processes share one CPU weight (cpu.shares ${PROCESSES_CPU_SHARES}, the hub 1024)`
+          : ""
+      }`,
     });
   } else {
     env.layers.push({ name: "limits", active: false, detail: "prlimit (util-linux) is not installed" });

@@ -84,11 +84,8 @@ export class ManagedProcess {
     this.cgroups = sandbox.cgroups
       ? createProcessCgroups(sandbox.cgroups, `mcphub-${this.id}`, settings)
       : null;
-    const command = buildSandboxCommand(
-      { ...launch, cgroupDirs: this.cgroups?.dirs ?? [] },
-      sandbox,
-      settings,
-    );
+    const cgroupDirs = [...(this.cgroups?.dirs ?? []), ...(sandbox.cpuGroup ? [sandbox.cpuGroup] : [])];
+    const command = buildSandboxCommand({ ...launch, cgroupDirs }, sandbox, settings);
     const child: ChildProcess = spawn(command.file, command.args, {
       cwd: command.cwd,
       env: launch.env as NodeJS.ProcessEnv,

@@ -150,6 +150,43 @@ test("20 concurrent first calls by one person start exactly one process", async 
   expect(listed[0]?.state).toBe("running");
 });
 
+test("everyone's processes share one CPU weight below the hub's, so a crowd of them cannot starve the hub", async () => {
+  const [alice, bob] = await Promise.all([createPerson("cpu-alice"), createPerson("cpu-bob")]);
+  const server = await probeFor([alice, bob]);
+  for (const person of [alice, bob]) {
+    const answer = await mcpRaw("/api/mcp", rpc("tools/call", { name: `${server}-whoami`, arguments: {} }), {
+      key: person.key,
+    });
+    expect(answer.message.result?.isError, answer.text).toBeFalsy();
+  }
+  const { sandbox } = await apiOk("GET", "/api/worker/processes");
+  const cgroupLayer = sandbox.find((layer: { name: string }) => layer.name === "cgroup");
+  const cpuGroupOf = (pid: number) =>
+    readFileSync(`/proc/${pid}/cgroup`, "utf8")
+      .split("\n")
+      .find((line) => line.split(":")[1]?.split(",").includes("cpu"))
+      ?.split(":")[2];
+  const groups = (await processesOf(server)).map((p) => cpuGroupOf(p.pid as number));
+  expect(groups).toHaveLength(2);
+  if (!cgroupLayer.active) {
+    // Without writable cgroups (not root, or a locked-down container) nice 10 is all there is.
+    expect(cgroupLayer.detail).toMatch(/cgroup/);
+    return;
+  }
+  expect(groups[0]).toMatch(/\/mcphub-processes$/);
+  expect(groups[1]).toBe(groups[0]);
+  const shares = Number(
+    readFileSync(path.join("/sys/fs/cgroup/cpu", groups[0] as string, "cpu.shares"), "utf8"),
+  );
+  const hubShares = Number(
+    readFileSync(path.join("/sys/fs/cgroup/cpu", cpuGroupOf(process.pid) as string, "cpu.shares"), "utf8"),
+  );
+  expect(shares).toBeLessThan(hubShares);
+  expect(sandbox.find((layer: { name: string }) => layer.name === "limits").detail).toContain(
+    `cpu.shares ${shares}`,
+  );
+});
+
 test("a crash: the caller is told which server and when it restarts; the next call after that works", async () => {
   const person = await createPerson("crash");
   const server = await probeFor([person]);
