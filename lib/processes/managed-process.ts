@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Client } from "@modelcontextprotocol/client";
 import { withTimeout } from "@/lib/upstream/connect";
@@ -8,6 +7,7 @@ import { buildSandboxCommand, type LaunchSpec } from "./command";
 import type { SandboxEnvironment } from "./detect";
 import { RingBuffer } from "./ring-buffer";
 import type { ProcessSettings } from "./settings";
+import { type SandboxChild, spawnSandboxed } from "./spawner";
 import { ChildProcessTransport } from "./transport";
 import { signalGroup } from "./tree";
 
@@ -48,7 +48,7 @@ export class ManagedProcess {
   /** The last launch, so an admin's restart runs the same thing. */
   launch: Omit<LaunchSpec, "cgroupDirs"> | null = null;
 
-  private child: ChildProcess | null = null;
+  private child: SandboxChild | null = null;
   private cgroups: ProcessCgroups | null = null;
   private exited: Promise<void> = Promise.resolve();
   private stopRequested = false;
@@ -86,23 +86,23 @@ export class ManagedProcess {
       : null;
     const cgroupDirs = [...(this.cgroups?.dirs ?? []), ...(sandbox.cpuGroup ? [sandbox.cpuGroup] : [])];
     const command = buildSandboxCommand({ ...launch, cgroupDirs }, sandbox, settings);
-    const child: ChildProcess = spawn(command.file, command.args, {
+    // Through the spawner process, off the hub's event loop (lib/processes/spawner.ts).
+    const child = spawnSandboxed({
+      file: command.file,
+      args: command.args,
       cwd: command.cwd,
-      env: launch.env as NodeJS.ProcessEnv,
-      stdio: ["pipe", "pipe", "pipe"],
-      shell: false,
-      // Its own process group: stopping signals the whole tree at once.
-      detached: true,
+      env: launch.env,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString("utf8")));
     child.once("exit", (code, signal) => this.handleExit(child, code, signal));
     try {
       await new Promise<void>((resolve, reject) => {
         child.once("spawn", resolve);
         child.once("error", reject);
       });
+      // The pipes exist from "spawn" on (the spawner hands them over just before).
+      child.stderr?.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString("utf8")));
       this.pid = child.pid ?? null;
       this.startedAt = new Date();
       const transport = new ChildProcessTransport(child, {
@@ -123,7 +123,7 @@ export class ManagedProcess {
     }
   }
 
-  private handleExit(child: ChildProcess, code: number | null, signal: string | null) {
+  private handleExit(child: SandboxChild, code: number | null, signal: string | null) {
     if (child !== this.child) return;
     this.lastExit = { code, signal, at: new Date() };
     // The leader died on its own (killed by pid, OOM, crash): what it left in its group or cgroup

@@ -1,10 +1,10 @@
-import type { ChildProcess } from "node:child_process";
 import {
   type JSONRPCMessage,
   ReadBuffer,
   serializeMessage,
   type Transport,
 } from "@modelcontextprotocol/client";
+import type { SandboxChild } from "./spawner";
 
 /**
  * An MCP client transport over a child the process manager already started: newline-delimited
@@ -23,7 +23,7 @@ export class ChildProcessTransport implements Transport {
   readonly pending = new Set<string | number>();
 
   constructor(
-    private readonly child: ChildProcess,
+    private readonly child: SandboxChild,
     private readonly hooks: { onActivity: () => void; onClose: () => Promise<void> },
   ) {}
 

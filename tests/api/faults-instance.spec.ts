@@ -125,6 +125,9 @@ test("an instance killed while clients call the other: zero failed calls, and it
     const killedAt = performance.now();
     process.kill(-hubA.pid, "SIGKILL"); // the whole `next start` process group, as a crashed machine would lose it
     await expect.poll(() => alive(hubA.pid), { timeout: 5_000 }).toBe(false);
+    // Nothing of A's outlives it: the person's isolated process (in a process group of its own, so
+    // the group kill above did not reach it) is ended by the spawner when A's channel closes.
+    await expect.poll(() => alive(onA?.pid as number), { timeout: 5_000 }).toBe(false);
 
     // The person moves to B. While A's lease is fresh, B cannot know A is gone: the call says so.
     await expect
