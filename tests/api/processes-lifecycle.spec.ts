@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { ADMIN } from "../support/env";
 import { MCP_ACCEPT, readAnswer, rpc } from "../support/mcp";
@@ -8,6 +9,11 @@ import { uniqueName, uniqueUser } from "../support/users";
 // Lifecycle of isolated processes on a hub of its own, with small caps: idle processes stop, caps
 // make room by stopping the least recently used idle process, and stopping the hub leaves no
 // process behind.
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
 
 test("idle reaping, per-person and global caps (LRU idle evicted), and no orphans after the hub stops", async () => {
   test.setTimeout(120_000);
@@ -108,10 +114,15 @@ test("idle reaping, per-person and global caps (LRU idle evicted), and no orphan
     expect(pids.every(alive)).toBe(true);
     const dataDir = home.slice(0, home.indexOf("/homes/"));
     expect(processesMatching(dataDir).length).toBeGreaterThan(0);
+    // The hub's process spawner (the processes' parent) goes with the hub too.
+    const spawners = processesMatching("process-spawner.mjs").filter((pid) => parentOf(pid) === hub.pid);
+    expect(spawners).toHaveLength(1);
+    expect(pids.map(parentOf).every((parent) => parent === spawners[0])).toBe(true);
     await hub.stop();
     stopped = true;
     await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, "every process to exit with the hub");
     expect(processesMatching(dataDir)).toEqual([]);
+    await waitFor(() => !alive(spawners[0] as number), 5_000, "the spawner to exit with the hub");
   } finally {
     if (!stopped) await hub.stop();
   }
