@@ -16,9 +16,10 @@ const slot = processWide("mcpEndpointHandler", () => ({
  * from the routes and pages, so a module imported by both exists twice in one process, and an error
  * class or a cache of one copy means nothing to the other. The front door therefore runs the very
  * handler the routes run, from their module graph, which the admin pages and the REST API share.
+ * The last one offered wins, so `next dev` serves a reloaded route's code.
  */
 export function offerMcpEndpointHandler(handler: McpEndpointHandler): void {
-  slot.handler ??= handler;
+  slot.handler = handler;
 }
 
 /** The routes' handler, once Next.js has loaded one of them (the first MCP request does). */
