@@ -73,10 +73,16 @@ test("/api/mcp/{group} with a NUL byte in the name is the unknown-group 404 (it 
   }
 });
 
-test("/api/mcp/%ff (broken percent-encoding) is 400, not a 500", async () => {
-  const answer = await raw("POST", "/api/mcp/%ff", { "Content-Type": "application/json" });
-  expect(answer.status).toBe(400);
-  expect(JSON.parse(answer.body)).toEqual({
-    error: { code: "bad_request", message: "The URL has broken percent-encoding" },
-  });
+test("/api/mcp/%ff (broken percent-encoding) is 400, not a 500, under both paths", async () => {
+  // An MCP request first: from then on the front door (lib/mcp/node-endpoint.ts) serves these
+  // paths itself, not Next.js's proxy, and must answer alike.
+  const { person } = await personWithEverything("percent");
+  expect((await mcpRaw("/api/mcp", rpc("tools/list"), { key: person.key })).status).toBe(200);
+  for (const path of ["/api/mcp/%ff", "/mcp/%ff", "/api/mcp/a%e0%80"]) {
+    const answer = await raw("POST", path, { "Content-Type": "application/json" });
+    expect(answer.status, path).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: "bad_request", message: "The URL has broken percent-encoding" },
+    });
+  }
 });
