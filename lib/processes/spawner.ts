@@ -95,8 +95,8 @@ function spawnerProcess(): ChildProcess | undefined {
     helper.on("message", (message: SpawnerMessage, handle?: Socket) => onMessage(message, handle));
     helper.once("exit", (code, signal) => {
       if (state.helper === helper) state.helper = undefined;
-      // Its children were killed with it (it kills them when the hub goes; a crash takes the pipes):
-      // each one is reported as ended, so the manager restarts it on the next call.
+      // Each child it had is reported as ended: the manager then kills what is left of its process
+      // group (a crashed spawner could not) and starts a new one on the next call.
       for (const [id, child] of state.children) {
         state.children.delete(id);
         child.exited(null, "SIGKILL");
