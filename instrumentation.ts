@@ -2,6 +2,9 @@
 // database, first admin, then OpenTelemetry traces when a collector is configured.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Before anything allocates much: keep the heap close to what it holds (lib/runtime/heap.ts).
+  const { tuneHeapGrowth } = await import("@/lib/runtime/heap");
+  tuneHeapGrowth();
   // The front door, ahead of Next.js: odd methods answered by the API's rules (lib/http/method-guard.ts).
   const { addFrontDoorStep } = await import("@/lib/http/front-door");
   const { guardMethod } = await import("@/lib/http/method-guard");

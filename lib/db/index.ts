@@ -66,12 +66,20 @@ async function openDatabase(): Promise<OpenDatabase> {
   }
   const dir = path.resolve(env.MCPHUB_DATA_DIR, "pglite");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, { startParams: PGLITE_START_PARAMS });
   await migratePgliteDatabase(client);
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   logger.info({ driver: "pglite", dir, ms: Math.round(performance.now() - started) }, "database ready");
   return { db, driver: "pglite", close: () => client.close() };
 }
+
+/**
+ * PostgreSQL's default 128 MB buffer pool is touched when PGlite starts, inside the hub's own
+ * process: the embedded database's share of the hub's memory fell from about 350 to about 230 MB
+ * with 32 MB (tests/.artifacts probe, docs/performance.md). Its files live on the host's file
+ * system, so pages that do not fit are read back from the operating system's cache.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
 
 /** Closes the database (tests and graceful shutdown). */
 export async function closeDb(): Promise<void> {
