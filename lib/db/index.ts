@@ -76,7 +76,7 @@ async function openDatabase(): Promise<OpenDatabase> {
 /**
  * PostgreSQL's default 128 MB buffer pool is touched when PGlite starts, inside the hub's own
  * process: the embedded database's share of the hub's memory fell from about 350 to about 230 MB
- * with 32 MB (tests/.artifacts probe, docs/performance.md). Its files live on the host's file
+ * with 32 MB (docs/decisions/0014-memory-under-load.md). Its files live on the host's file
  * system, so pages that do not fit are read back from the operating system's cache.
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
