@@ -7,14 +7,12 @@
 // BENCH_CLIENTS (concurrent clients, default 8), BENCH_PEOPLE (people for the memory figure, 50),
 // BENCH_PORT (first of four ports, default 3760).
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { startLocalHub } from "../scripts/local-hub.mjs";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -23,7 +21,6 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 50);
 const BASE = Number(process.env.BENCH_PORT ?? 3760);
 const [HUB_PORT, REPLAY_PORT, EVERYTHING_PORT] = [BASE, BASE + 1, BASE + 2];
 const HUB = `http://localhost:${HUB_PORT}`;
-const ADMIN_KEY = `mcphub_${randomBytes(32).toString("base64url")}`;
 
 const children: ChildProcess[] = [];
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
@@ -63,20 +60,6 @@ async function waitFor(url: string, ms = 60_000) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not come up`);
-}
-
-async function api(method: string, route: string, body?: unknown, key = ADMIN_KEY) {
-  const response = await fetch(`${HUB}${route}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${key}`,
-      ...(body !== undefined && { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
 }
 
 /** Resident memory of a process and all its descendants, in MB. */
@@ -188,7 +171,6 @@ async function heapPerPerson(): Promise<number> {
 
 async function main() {
   if (!existsSync(".next/BUILD_ID")) throw new Error("No production build: run `npx next build` first");
-  const dataDir = mkdtempSync(path.join(tmpdir(), "mcphub-bench-"));
   start(process.execPath, ["tests/fixtures/replay/server.mjs"], { PORT: String(REPLAY_PORT) });
   start(
     process.execPath,
@@ -197,19 +179,15 @@ async function main() {
       PORT: String(EVERYTHING_PORT),
     },
   );
-  const hub = start(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(HUB_PORT)], {
-    MCPHUB_DATA_DIR: dataDir,
-    MCPHUB_PUBLIC_URL: HUB,
-    MCPHUB_ADMIN_EMAIL: "bench@mcphub.test",
-    MCPHUB_ADMIN_PASSWORD: randomBytes(12).toString("hex"),
-    MCPHUB_ADMIN_API_KEY: ADMIN_KEY,
-    GITHUB_API_URL: `http://127.0.0.1:${REPLAY_PORT}/github`,
-    LOG_LEVEL: "warn",
+  const hub = await startLocalHub({
+    port: HUB_PORT,
+    label: "bench-builtin",
+    env: { GITHUB_API_URL: `http://127.0.0.1:${REPLAY_PORT}/github`, LOG_LEVEL: "warn" },
   });
+  const api = hub.api;
   try {
     await waitFor(`http://127.0.0.1:${REPLAY_PORT}/__requests?token=none`);
     await waitFor(`http://127.0.0.1:${EVERYTHING_PORT}/mcp`);
-    await waitFor(`${HUB}/api/health`);
 
     await api("POST", "/api/v1/servers", {
       name: "github",
@@ -296,7 +274,7 @@ async function main() {
     );
   } finally {
     stopAll();
-    rmSync(dataDir, { recursive: true, force: true });
+    await hub.stop();
   }
 }
 

@@ -11,17 +11,13 @@
  * the embedded PGlite database, or on a scratch database of the PostgreSQL server at
  * BENCH_DATABASE_SERVER (for example postgres://postgres@127.0.0.1:5432), as a team would run it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { spawn } from "node:child_process";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { startLocalHub } from "../scripts/local-hub.mjs";
 import { createScratchDatabase, EMBEDDED } from "./scratch-database";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3377);
-const URL_BASE = `http://localhost:${PORT}`;
-const ADMIN_KEY = `mcphub_${"BenchAdminKey".padEnd(43, "0")}`;
 const EVERYTHING = ["node_modules/@modelcontextprotocol/server-everything/dist/index.js", "stdio"];
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100);
 const COLD_RUNS = 10;
@@ -34,59 +30,18 @@ const percentile = (values: number[], p: number) => {
 const summary = (values: number[]) =>
   `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms (n=${values.length})`;
 
-async function api(method: string, route: string, body?: unknown, key = ADMIN_KEY) {
-  const response = await fetch(`${URL_BASE}${route}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${key}`,
-      ...(body !== undefined && { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+type Hub = Awaited<ReturnType<typeof startLocalHub>>;
 
-async function startHub(dataDir: string, databaseEnv: Record<string, string>): Promise<ChildProcess> {
-  const hub = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      MCPHUB_DATA_DIR: dataDir,
-      MCPHUB_ADMIN_EMAIL: "bench@mcphub.test",
-      MCPHUB_ADMIN_PASSWORD: "bench-password-123",
-      MCPHUB_ADMIN_API_KEY: ADMIN_KEY,
-      MCPHUB_MAX_PROCESSES: String(PEOPLE + 20),
-      LOG_LEVEL: "warn",
-      ...databaseEnv,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${URL_BASE}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return hub;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  hub.kill("SIGKILL");
-  throw new Error("the hub did not start");
-}
-
-async function person(index: number, group: string) {
-  const user = await api("POST", "/api/v1/users", {
+async function person(hub: Hub, index: number, group: string) {
+  const user = await hub.api("POST", "/api/v1/users", {
     email: `bench-${index}-${Date.now()}@mcphub.test`,
     role: "user",
   });
-  const key = (await api("POST", `/api/v1/users/${user.id}/keys`, { name: "bench" })).key as string;
-  await api("PUT", `/api/v1/me/groups/${group}`, { active: true }, key);
+  const key = (await hub.api("POST", `/api/v1/users/${user.id}/keys`, { name: "bench" })).key as string;
+  await hub.api("PUT", `/api/v1/me/groups/${group}`, { active: true }, key);
   const client = new Client({ name: "bench", version: "1.0.0" });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${URL_BASE}/api/mcp/${group}`), {
+    new StreamableHTTPClientTransport(new URL(`${hub.url}/api/mcp/${group}`), {
       requestInit: { headers: { Authorization: `Bearer ${key}` } },
     }),
   );
@@ -99,15 +54,18 @@ async function echo(client: Client, tool: string, timeout = 60_000) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "mcphub-bench-"));
   const database = DATABASE_SERVER ? await createScratchDatabase(DATABASE_SERVER, "bench") : EMBEDDED;
   console.log(`database: ${DATABASE_SERVER ? "PostgreSQL (scratch database)" : "PGlite (embedded)"}`);
-  const hub = await startHub(dataDir, database.env);
+  const hub = await startLocalHub({
+    port: PORT,
+    label: "bench-isolation",
+    env: { MCPHUB_MAX_PROCESSES: String(PEOPLE + 20), LOG_LEVEL: "warn", ...database.env },
+  });
   try {
-    const health = await (await fetch(`${URL_BASE}/api/health`)).json();
+    const health = await (await fetch(`${hub.url}/api/health`)).json();
     console.log(`sandbox layers: ${JSON.stringify(health.sandbox)}`);
     const server = `bench-everything`;
-    await api("POST", "/api/v1/servers", {
+    await hub.api("POST", "/api/v1/servers", {
       name: server,
       type: "stdio",
       command: "node",
@@ -115,7 +73,7 @@ async function main() {
       isolation: "process",
     });
     const group = "bench";
-    await api("POST", "/api/v1/groups", { name: group, servers: [server], visibility: "public" });
+    await hub.api("POST", "/api/v1/groups", { name: group, servers: [server], visibility: "public" });
     const tool = `${server}-echo`;
 
     // 1. Cold start: direct spawn vs a new person's first call through the hub.
@@ -131,7 +89,7 @@ async function main() {
     const cold: number[] = [];
     const people: Array<{ id: string; client: Client }> = [];
     for (let i = 0; i < COLD_RUNS; i++) {
-      const who = await person(i, group);
+      const who = await person(hub, i, group);
       const started = performance.now();
       await echo(who.client, tool);
       cold.push(performance.now() - started);
@@ -181,7 +139,7 @@ async function main() {
 
     // 3. Memory of an idle process.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const listed = (await api("GET", "/api/worker/processes")).processes as Array<{
+    const listed = (await hub.api("GET", "/api/worker/processes")).processes as Array<{
       memoryBytes: number | null;
     }>;
     const memory = listed.map((p) => p.memoryBytes ?? 0).filter((m) => m > 0);
@@ -191,9 +149,9 @@ async function main() {
 
     // 4. 100 people at once, each with a process of their own; /api/health polled meanwhile.
     const crowd: Array<{ id: string; client: Client }> = [...people];
-    for (let i = crowd.length; i < PEOPLE; i++) crowd.push(await person(i, group));
+    for (let i = crowd.length; i < PEOPLE; i++) crowd.push(await person(hub, i, group));
     // Health is polled from a process of its own: this one is busy driving the hundred clients.
-    const poller = spawn(process.execPath, ["bench/health-poller.mjs", URL_BASE], {
+    const poller = spawn(process.execPath, ["bench/health-poller.mjs", hub.url], {
       stdio: ["pipe", "pipe", "inherit"],
     });
     let polled = "";
@@ -223,7 +181,7 @@ async function main() {
     poller.stdin?.end();
     await pollerDone;
     const healthPolls = JSON.parse(polled) as { times: number[]; failed: number };
-    const all = (await api("GET", "/api/worker/processes")).processes as Array<{
+    const all = (await hub.api("GET", "/api/worker/processes")).processes as Array<{
       memoryBytes: number | null;
       state: string;
     }>;
@@ -242,9 +200,7 @@ async function main() {
     for (const who of crowd) await who.client.close().catch(() => {});
     if (failures > 0) process.exitCode = 1;
   } finally {
-    hub.kill("SIGTERM");
-    await new Promise((resolve) => hub.once("exit", resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await hub.stop();
     await database.drop();
   }
 }

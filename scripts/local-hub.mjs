@@ -14,7 +14,8 @@ const NOT_INHERITED = [/^MCPHUB_/, /^AUTH_/, /^DATABASE_URL$/, /^PORT$/, /^HOSTN
 
 /**
  * Starts a hub on `port` and resolves once /api/health answers. `stop()` ends it and removes its
- * data folder. `api(method, path, body)` calls /api/v1 with the admin's key and throws on a non-2xx.
+ * data folder. `api(method, path, body, key?)` calls the REST API with the admin's key (or `key`) and
+ * throws on a non-2xx.
  */
 /**
  * @param {{ port: number, label?: string, env?: Record<string, string>, nodeArgs?: string[], quiet?: boolean }} options
@@ -87,10 +88,10 @@ export async function startLocalHub({ port, label = "hub", env = {}, nodeArgs = 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const api = async (method, apiPath, body) => {
+  const api = async (method, apiPath, body, key = adminKey) => {
     const response = await fetch(`${url}${apiPath}`, {
       method,
-      headers: { Authorization: `Bearer ${adminKey}`, ...(body && { "Content-Type": "application/json" }) },
+      headers: { Authorization: `Bearer ${key}`, ...(body && { "Content-Type": "application/json" }) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();

@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { getEnv } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 import { migratePgliteDatabase, migratePostgresDatabase } from "./migrate";
+import { shareEventLoop } from "./pglite-turns";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -66,7 +67,7 @@ async function openDatabase(): Promise<OpenDatabase> {
   }
   const dir = path.resolve(env.MCPHUB_DATA_DIR, "pglite");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create(dir, { startParams: PGLITE_START_PARAMS });
+  const client = shareEventLoop(await PGlite.create(dir, { startParams: PGLITE_START_PARAMS }));
   await migratePgliteDatabase(client);
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   logger.info({ driver: "pglite", dir, ms: Math.round(performance.now() - started) }, "database ready");
