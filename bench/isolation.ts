@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { startLocalHub } from "../scripts/local-hub.mjs";
+import { rawSession } from "./raw-session";
 import { createScratchDatabase, EMBEDDED } from "./scratch-database";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3377);
@@ -45,7 +46,7 @@ async function person(hub: Hub, index: number, group: string) {
       requestInit: { headers: { Authorization: `Bearer ${key}` } },
     }),
   );
-  return { id: user.id as string, client };
+  return { id: user.id as string, key, client };
 }
 
 async function echo(client: Client, tool: string, timeout = 60_000) {
@@ -87,7 +88,7 @@ async function main() {
       await client.close();
     }
     const cold: number[] = [];
-    const people: Array<{ id: string; client: Client }> = [];
+    const people: Array<{ id: string; key: string; client: Client }> = [];
     for (let i = 0; i < COLD_RUNS; i++) {
       const who = await person(hub, i, group);
       const started = performance.now();
@@ -123,7 +124,16 @@ async function main() {
       directWarm.push(performance.now() - started);
     }
     await directClient.close();
+    // The same calls with plain fetch: the hub's own time, without the SDK client's validation.
+    const raw = await rawSession(`${hub.url}/api/mcp/${group}`, { Authorization: `Bearer ${first.key}` });
+    const warmRaw: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const started = performance.now();
+      await raw("tools/call", { name: tool, arguments: { message: "hi" } });
+      warmRaw.push(performance.now() - started);
+    }
     console.log(`warm call through the hub (one person, sequential): ${summary(warm)}`);
+    console.log(`warm call through the hub, plain fetch (no SDK client): ${summary(warmRaw)}`);
     console.log(`warm call direct over stdio (same server): ${summary(directWarm)}`);
     let done = 0;
     const until = performance.now() + 5_000;
@@ -148,7 +158,7 @@ async function main() {
     );
 
     // 4. 100 people at once, each with a process of their own; /api/health polled meanwhile.
-    const crowd: Array<{ id: string; client: Client }> = [...people];
+    const crowd: Array<{ id: string; key: string; client: Client }> = [...people];
     for (let i = crowd.length; i < PEOPLE; i++) crowd.push(await person(hub, i, group));
     // Health is polled from a process of its own: this one is busy driving the hundred clients.
     const poller = spawn(process.execPath, ["bench/health-poller.mjs", hub.url], {
