@@ -18,7 +18,7 @@ import { logger } from "@/lib/logger";
 import { traceMcpRequest } from "@/lib/telemetry/mcp-span";
 import { serveInRequestScope } from "@/lib/telemetry/request-scope";
 import { buildHubServer, type McpPrincipal } from "./hub-server";
-import { MAX_BODY_BYTES } from "./limits";
+import { isBodyCutShort, MAX_BODY_BYTES } from "./limits";
 import { addSession, closeSession, getSession } from "./sessions";
 import { getVisibleServers, type Scope } from "./visibility";
 
@@ -163,7 +163,15 @@ async function serveMcpRequest(
 
   let body: unknown;
   if (request.method === "POST") {
-    const text = await readBody();
+    let text: string | null;
+    try {
+      text = await readBody();
+    } catch (error) {
+      if (!isBodyCutShort(error)) throw error;
+      // The client's doing, not the hub's: nobody is left to read an answer, and no error to log.
+      logger.info("the client closed the connection before its request body was complete");
+      return jsonRpcError(400, -32600, "The request body was cut short: the connection closed");
+    }
     if (text === null || Buffer.byteLength(text) > MAX_BODY_BYTES)
       return jsonRpcError(413, -32600, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
     const type = request.headers.get("content-type") ?? "";

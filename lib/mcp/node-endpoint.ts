@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getPublicUrl } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 import { type McpEndpointHandler, mcpEndpointHandler } from "./endpoint-slot";
-import { MAX_BODY_BYTES } from "./limits";
+import { bodyCutShort, MAX_BODY_BYTES } from "./limits";
 
 /** /api/mcp, /api/mcp/{group}, and the same under /mcp (the paths MCPHub's clients were set up with). */
 const MCP_PATH = /^\/(?:api\/)?mcp(?:\/([^/]+))?$/;
@@ -93,9 +93,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
     };
     request.on("data", onData);
     request.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.once("error", reject);
+    // Node reports a hang-up as an "aborted" (ECONNRESET) error, then a close: either way the
+    // client's connection failed, which must not read as the hub's fault (or as a database outage).
+    request.once("error", () => reject(bodyCutShort()));
     request.once("close", () => {
-      if (!request.complete) reject(new Error("the client closed the connection while sending the body"));
+      if (!request.complete) reject(bodyCutShort());
     });
   });
 }
