@@ -9,7 +9,7 @@ import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { processWide } from "@/lib/process-wide";
 import { isIsolatedProcess } from "@/lib/processes/isolated";
-import { recordServerStatus } from "@/lib/servers/queries";
+import { recordServerStatus, recordToolSnapshot } from "@/lib/servers/queries";
 import { traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { MissingVariableError } from "@/lib/templates/template";
 import { withTimeout } from "@/lib/upstream/connect";
@@ -84,13 +84,14 @@ export function listFromUpstream<K extends ListKind>(
     (items) => {
       if (kind === "tools") lastListedTools.set(connection.server.id, items as Tool[]);
       if (kind === "tools")
-        void recordServerStatus(connection.server.id, {
-          tools: (items as Tool[]).map((t) => ({
+        void recordToolSnapshot(
+          connection.server.id,
+          (items as Tool[]).map((t) => ({
             name: t.name,
             description: t.description,
             inputSchema: t.inputSchema,
           })),
-        }).catch(() => {});
+        ).catch(() => {});
     },
     () => connection.lists.delete(kind),
   );

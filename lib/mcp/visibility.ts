@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import { getDb } from "@/lib/db";
 import { groupMembers, groupServers, groups, type Server, servers } from "@/lib/db/schema";
@@ -43,32 +43,24 @@ onClusterEvent("resync", () => cache.clear());
 
 async function loadVisibleServers(userId: string, scope: Scope): Promise<VisibleServer[] | null> {
   const db = await getDb();
-  const membership = and(
-    eq(groupMembers.userId, userId),
-    scope.kind === "active" ? eq(groupMembers.active, true) : eq(groups.name, scope.name),
-  );
-  const memberOf = await db
-    .select({ groupId: groups.id })
+  // One query: each group the person is in (active ones, or the named one), with its enabled
+  // servers. A group without any still yields a row (server null), so membership is known.
+  const rows = await db
+    .select({ server: servers, tools: groupServers.tools })
     .from(groupMembers)
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
-    .where(membership);
-  if (scope.kind === "group" && memberOf.length === 0) return null;
-  if (memberOf.length === 0) return [];
-  const rows = await db
-    .select({ server: servers, tools: groupServers.tools, position: groupServers.position })
-    .from(groupServers)
-    .innerJoin(servers, eq(servers.id, groupServers.serverId))
+    .leftJoin(groupServers, eq(groupServers.groupId, groups.id))
+    .leftJoin(servers, and(eq(servers.id, groupServers.serverId), eq(servers.enabled, true)))
     .where(
       and(
-        inArray(
-          groupServers.groupId,
-          memberOf.map((m) => m.groupId),
-        ),
-        eq(servers.enabled, true),
+        eq(groupMembers.userId, userId),
+        scope.kind === "active" ? eq(groupMembers.active, true) : eq(groups.name, scope.name),
       ),
     );
+  if (rows.length === 0) return scope.kind === "group" ? null : [];
   const byServer = new Map<string, VisibleServer>();
   for (const row of rows) {
+    if (!row.server) continue;
     const seen = byServer.get(row.server.id);
     const tools = row.tools ? new Set(row.tools) : null;
     if (!seen) byServer.set(row.server.id, { server: row.server, tools });

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db";
 import { groupServers, groups, type Server, servers, type ToolSnapshot } from "@/lib/db/schema";
 import { AppError, parseInput } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
+import { processWide } from "@/lib/process-wide";
 import { type ServerInput, serverInputSchema, serverNameSchema } from "./schemas";
 import { toServerInput } from "./serialize";
 import { type ValidatedServer, validateServer } from "./validate";
@@ -207,11 +208,34 @@ export async function deleteServer(actor: Actor, name: string): Promise<void> {
   });
 }
 
+/**
+ * The tool snapshot this process last wrote for each server, and when. With per-person connections
+ * every person's first list is the same list: a burst of 100 new people wrote the same row 200
+ * times (2.3 ms each on PGlite, in the hub's thread). recordToolSnapshot writes an identical list
+ * again only after SNAPSHOT_REWRITE_MS (the admin's "listed at" lags by at most that); any error
+ * recorded here in between makes the next list write.
+ */
+const SNAPSHOT_REWRITE_MS = 30_000;
+const writtenSnapshots = processWide(
+  "writtenToolSnapshots",
+  () => new Map<string, { json: string; at: number }>(),
+);
+
+/** A list an upstream answered, written unless this process wrote the very same one moments ago. */
+export async function recordToolSnapshot(serverId: string, tools: ToolSnapshot[]): Promise<void> {
+  const json = JSON.stringify(tools);
+  const last = writtenSnapshots.get(serverId);
+  if (last && last.json === json && Date.now() - last.at < SNAPSHOT_REWRITE_MS) return;
+  await recordServerStatus(serverId, { tools });
+  writtenSnapshots.set(serverId, { json, at: Date.now() });
+}
+
 /** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */
 export async function recordServerStatus(
   serverId: string,
   status: { tools: ToolSnapshot[] } | { error: string },
 ): Promise<void> {
+  writtenSnapshots.delete(serverId);
   const db = await getDb();
   const now = new Date();
   await db
