@@ -6,7 +6,7 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * complete. A code, not a class: the front door and the routes load this module separately
  * (docs/decisions/0013-mcp-front-door.md), so an instanceof check across them would fail.
  */
-export const BODY_CUT_SHORT = "MCPHUB_BODY_CUT_SHORT";
+const BODY_CUT_SHORT = "MCPHUB_BODY_CUT_SHORT";
 
 export function bodyCutShort(): Error {
   return Object.assign(new Error("the client closed the connection while sending the body"), {

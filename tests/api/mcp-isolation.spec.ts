@@ -127,4 +127,11 @@ test("a disabled server disappears from everyone's list at once", async () => {
     { key: person.key },
   );
   expect(call.message.error).toEqual(unknownToolError(`${server}-echo`));
+  // The group itself is still theirs: its endpoint lists nothing rather than claiming they left it,
+  // while someone who never joined still gets the unknown-group answer.
+  const own = await mcpRaw(`/api/mcp/${group}`, rpc("tools/list"), { key: person.key });
+  expect(own.status).toBe(200);
+  expect(own.message.result.tools).toEqual([]);
+  const outsider = await createPerson("outsider");
+  expect((await mcpRaw(`/api/mcp/${group}`, rpc("tools/list"), { key: outsider.key })).status).toBe(404);
 });
