@@ -13,9 +13,10 @@ import { checkRateLimit } from "@/lib/limits/check";
 import { countToolCall } from "@/lib/metrics/hub-metrics";
 import { traceMeta, traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { BROKEN_ANSWER_CODE } from "@/lib/upstream/answer-guard";
-import { withTimeout } from "@/lib/upstream/connect";
+import { Deadline, SDK_TIMEOUT_DISABLED } from "@/lib/upstream/deadline";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
+import { type RelayTarget, relayed, unrelayed } from "@/lib/upstream/relay";
 import { requestContext } from "@/lib/upstream/request-context";
 import { isSessionLost } from "@/lib/upstream/session-lost";
 import { recordCall } from "./call-log";
@@ -43,6 +44,12 @@ export type CallOptions = {
    * error whose text names the page.
    */
   linkBy?: "url-elicitation-error" | "input-required";
+  /**
+   * Where the upstream's questions (elicitation, sampling) and log lines for this call go: the
+   * person's client, through the request being served. Unset (the portal's form, the REST API):
+   * questions are refused with the reason, log lines dropped.
+   */
+  relayTo?: Omit<RelayTarget, "deadline">;
 };
 
 /** The tools one person sees through one scope, with their exposed names. */
@@ -153,22 +160,34 @@ export async function callToolFor(
     const callOnce = async () => {
       const connection = await getUpstreamPool().acquire(route.server, who);
       const meta = traceMeta(); // telemetry hook: the trace context in params._meta (SEP-414)
-      const call = connection.client.callTool(
-        { name: route.upstreamName, arguments: args ?? {}, ...(meta && { _meta: meta }) },
-        {
-          timeout,
-          signal: options.signal,
-          resetTimeoutOnProgress: options.onProgress !== undefined,
-          ...(options.onProgress && { onprogress: options.onProgress }),
-        },
-      );
+      // The hub's clock, not the SDK's: it stops while the person answers the upstream's question.
+      const deadline = new Deadline(timeout);
+      const cancel = () => deadline.abort(options.signal?.reason);
+      if (options.signal?.aborted) cancel();
+      options.signal?.addEventListener("abort", cancel, { once: true });
+      const target: RelayTarget = { ...(options.relayTo ?? unrelayed(principal.userId)), deadline };
       try {
-        // A backstop for transports that lose a response without closing; broken HTTP answers
-        // already fail at once (lib/upstream/answer-guard.ts).
-        return await withTimeout(call, timeout + 1_000, `${route.server.name}/${route.upstreamName}`);
+        return await relayed(connection.relay, target, () =>
+          connection.client.callTool(
+            { name: route.upstreamName, arguments: args ?? {}, ...(meta && { _meta: meta }) },
+            {
+              timeout: SDK_TIMEOUT_DISABLED,
+              signal: deadline.signal,
+              ...(options.onProgress && {
+                onprogress: (progress: Parameters<NonNullable<CallOptions["onProgress"]>>[0]) => {
+                  deadline.restart();
+                  options.onProgress?.(progress);
+                },
+              }),
+            },
+          ),
+        );
       } catch (error) {
         if (isSessionLost(error)) await getUpstreamPool().discard(connection);
         throw explainFailure(error, connection.closedReason, timeout);
+      } finally {
+        deadline.dispose();
+        options.signal?.removeEventListener("abort", cancel);
       }
     };
     const result = await requestContext.run(who, () =>

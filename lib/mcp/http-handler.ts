@@ -271,7 +271,7 @@ async function handleLegacy(
   const isInitialize =
     typeof body === "object" && body !== null && (body as { method?: unknown }).method === "initialize";
   if (request.method === "POST" && isInitialize) {
-    const server = buildHubServer(principal, scope, { onListChanged: true });
+    const server = buildHubServer(principal, scope, { session: true });
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: newSessionId,
       onsessioninitialized: (id) =>

@@ -7,12 +7,14 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   Server,
+  type ServerContext,
   UriTemplate,
 } from "@modelcontextprotocol/server";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { observeMcpResponses } from "@/lib/telemetry/mcp-span";
 import { currentRequest } from "@/lib/telemetry/request-scope";
 import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
+import { type LogLevel, type RelayTarget, relayed } from "@/lib/upstream/relay";
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
 import { buildPromptCatalog, buildResourceCatalog } from "./catalog";
@@ -31,7 +33,7 @@ const INSTRUCTIONS =
 export function buildHubServer(
   principal: McpPrincipal,
   scope: Scope,
-  options: { onListChanged?: boolean } = {},
+  options: { session?: boolean } = {},
 ): Server {
   const server = new Server(
     { name: "mcphub", version: packageJson.version },
@@ -54,6 +56,20 @@ export function buildHubServer(
   });
   const visible = async (): Promise<VisibleServer[]> =>
     (await getVisibleServers(principal.userId, scope)) ?? [];
+  let logLevel: LogLevel | undefined;
+  // Where an upstream's questions and log lines for one request go (lib/upstream/relay.ts). Only a
+  // 2025-11-25 session has a stream that can carry a request to the client and its answer back.
+  const relayTo = (ctx: ServerContext): RelayTarget => ({
+    userId: principal.userId,
+    ...(options.session && {
+      client: {
+        capabilities: () => server.getClientCapabilities(),
+        send: (request, sendOptions) => ctx.mcpReq.send(request as never, sendOptions),
+      },
+    }),
+    notify: (notification) => ctx.mcpReq.notify(notification as never),
+    logLevel: () => logLevel,
+  });
 
   server.setRequestHandler("tools/list", async (_request, ctx) => ({
     tools: await databaseGuard(() => listToolsFor(principal, scope, String(ctx.mcpReq.id))),
@@ -79,6 +95,7 @@ export function buildHubServer(
           // request's X-Request-Id, so the id a person quotes finds the call log row too.
           requestId: currentRequest()?.requestId ?? randomUUID(),
           signal: ctx.mcpReq.signal,
+          relayTo: relayTo(ctx),
           linkBy: linkingMode(server, ctx.mcpReq),
           ...(progressToken !== undefined && {
             onProgress: (progress) => {
@@ -96,9 +113,12 @@ export function buildHubServer(
     }),
   );
 
-  // The hub has no log messages of its own for clients; the level is accepted so clients that set
-  // one at start do not fail.
-  server.setRequestHandler("logging/setLevel", async () => ({}));
+  // The level filters the upstreams' log lines passed on during this session's requests (the hub
+  // has none of its own).
+  server.setRequestHandler("logging/setLevel", async (request) => {
+    logLevel = request.params.level;
+    return {};
+  });
 
   server.setRequestHandler("completion/complete", async (request, ctx) => {
     const who = caller(ctx.mcpReq.id);
@@ -139,9 +159,11 @@ export function buildHubServer(
     if (!route)
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     const connection = await getUpstreamPool().acquire(route.server, who);
-    return connection.client.getPrompt(
-      { name: route.upstreamName, arguments: request.params.arguments },
-      { signal: ctx.mcpReq.signal },
+    return relayed(connection.relay, relayTo(ctx), () =>
+      connection.client.getPrompt(
+        { name: route.upstreamName, arguments: request.params.arguments },
+        { signal: ctx.mcpReq.signal },
+      ),
     );
   });
 
@@ -169,10 +191,12 @@ export function buildHubServer(
     }
     if (!owner) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource not found: ${uri}`);
     const connection = await getUpstreamPool().acquire(owner, who);
-    return connection.client.readResource({ uri }, { signal: ctx.mcpReq.signal });
+    return relayed(connection.relay, relayTo(ctx), () =>
+      connection.client.readResource({ uri }, { signal: ctx.mcpReq.signal }),
+    );
   });
 
-  if (options.onListChanged) {
+  if (options.session) {
     // Sessions pass an upstream's list change on to their client, for servers it can see.
     const onChange = async (serverId: string, kind: string) => {
       if (!(await visible()).some((v) => v.server.id === serverId)) return;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "@modelcontextprotocol/client";
 import { withTimeout } from "@/lib/upstream/connect";
+import { RELAY_CAPABILITIES } from "@/lib/upstream/relay";
 import packageJson from "@/package.json";
 import { createProcessCgroups, type ProcessCgroups } from "./cgroup";
 import { buildSandboxCommand, type LaunchSpec } from "./command";
@@ -109,7 +110,11 @@ export class ManagedProcess {
         onActivity: () => this.touch(),
         onClose: () => this.stop(),
       });
-      const client = new Client({ name: "mcphub", version: packageJson.version }, { capabilities: {} });
+      // A person's own process: its questions and log lines can go to that person (lib/upstream/relay.ts).
+      const client = new Client(
+        { name: "mcphub", version: packageJson.version },
+        { capabilities: RELAY_CAPABILITIES },
+      );
       await withTimeout(client.connect(transport), timeoutMs, "initialize");
       this.transport = transport;
       this.client = client;

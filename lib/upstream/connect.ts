@@ -1,4 +1,9 @@
-import { Client, SSEClientTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import {
+  Client,
+  type ClientCapabilities,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fetch as undiciFetch } from "undici";
 import { injectTraceHeaders } from "@/lib/telemetry/upstream-span";
@@ -15,6 +20,8 @@ export type ConnectOptions = {
   onStderr?: (chunk: string) => void;
   /** Add X-MCPHub-User-Id and X-MCPHub-Request-Id of the request being served to each HTTP request. */
   contextHeaders?: boolean;
+  /** What the hub declares it can do for this upstream (lib/upstream/relay.ts); default nothing. */
+  capabilities?: ClientCapabilities;
 };
 
 /**
@@ -23,7 +30,12 @@ export type ConnectOptions = {
  * DATABASE_URL, AUTH_SECRET or MCPHUB_SECRET_KEY reaches them.
  */
 export async function connectUpstream(upstream: ResolvedUpstream, options: ConnectOptions): Promise<Client> {
-  const client = new Client({ name: "mcphub", version: packageJson.version }, { capabilities: {} });
+  const client = new Client(
+    { name: "mcphub", version: packageJson.version },
+    {
+      capabilities: options.capabilities ?? {},
+    },
+  );
   const transport =
     upstream.type === "stdio"
       ? new StdioClientTransport({

@@ -10,6 +10,7 @@ import { connectIsolatedProcess, isIsolatedProcess, processExitReason } from "@/
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
 import { credentialsNeeded } from "./needs";
+import { CallRelay, canRelay, RELAY_CAPABILITIES } from "./relay";
 import type { UpstreamCaller } from "./request-context";
 import { resolveUpstream } from "./resolve";
 
@@ -36,6 +37,8 @@ export type UpstreamConnection = {
    * process that exited, and what it said last): set before the calls in flight are failed.
    */
   closedReason?: string;
+  /** Passes the upstream's questions and log lines to the person whose request they belong to. */
+  relay?: CallRelay;
 };
 
 type Failure = { count: number; retryAt: number; message: string };
@@ -101,6 +104,9 @@ export class UpstreamPool {
         },
         hub: process.env,
       };
+      const relay = canRelay(server)
+        ? new CallRelay(server, server.isolation === "none" ? null : caller.userId)
+        : undefined;
       // isolation "process": lib/processes owns the sandboxed process, its stderr, backoff and lifecycle.
       const client = isIsolatedProcess(server)
         ? await connectIsolatedProcess(server, caller, values, CONNECT_TIMEOUT_MS)
@@ -111,7 +117,9 @@ export class UpstreamPool {
               server.config.type !== "stdio" &&
               server.config.type !== "builtin" &&
               server.config.contextHeaders === true,
+            ...(relay && { capabilities: RELAY_CAPABILITIES }),
           });
+      relay?.install(client);
       const connection: UpstreamConnection = {
         key,
         server,
@@ -119,6 +127,7 @@ export class UpstreamPool {
         lastUsed: Date.now(),
         openedAt: Date.now(),
         lists: new Map(),
+        relay,
       };
       for (const kind of ["tools", "prompts", "resources"] as const) {
         client.setNotificationHandler(`notifications/${kind}/list_changed`, () => {

@@ -1,0 +1,196 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Client, ClientCapabilities } from "@modelcontextprotocol/client";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
+import type { Server } from "@/lib/db/schema";
+import { logger } from "@/lib/logger";
+import { processWide } from "@/lib/process-wide";
+import type { Deadline } from "./deadline";
+
+/** How long the hub waits for a person to answer an upstream's question before it gives up. */
+export const RELAY_TIMEOUT_MS = 10 * 60_000;
+
+const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Message = { method: string; params?: Record<string, unknown> };
+
+/**
+ * Where an upstream's own messages go while one of a person's requests runs: the client-facing
+ * side of that request (its stream, the person's client's capabilities, their log level).
+ */
+export type RelayTarget = {
+  userId: string;
+  /**
+   * The person's client, when it can take a request now: a 2025-11-25 session, whose request
+   * stream can carry one. Unset for stateless exchanges and 2026-07-28 requests.
+   */
+  client?: {
+    capabilities: () => ClientCapabilities | undefined;
+    send: (request: Message, options: { signal: AbortSignal; timeout: number }) => Promise<unknown>;
+  };
+  /** Sends a notification on the stream of the request being served. */
+  notify: (notification: Message) => Promise<void>;
+  /** The lowest level the person's client asked for with logging/setLevel (unset: every level). */
+  logLevel: () => LogLevel | undefined;
+  /** The call's time limit, paused while the person answers a question. */
+  deadline?: Deadline;
+};
+
+/** The request being served upstream, visible to whatever the upstream sends on that request's stream. */
+const relayContext = processWide("upstreamRelayContext", () => new AsyncLocalStorage<RelayTarget>());
+
+/**
+ * What the hub tells an upstream it can do, when it can pass the upstream's requests on to a
+ * person. Whether this person's client can do it too is checked per request.
+ */
+export const RELAY_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: { form: {}, url: {} } };
+
+/**
+ * Whether an upstream's messages can be attributed to one person's request. A per-person
+ * connection belongs to one person whatever it says. A shared one only over streamable HTTP,
+ * where what belongs to a request arrives on that request's own response stream; a shared stdio
+ * process or SSE stream mixes everyone's traffic on one pipe, and guessing from which calls are
+ * running could hand one person's prompt to another.
+ */
+export function canRelay(server: Pick<Server, "isolation" | "config">): boolean {
+  if (server.config.type === "builtin") return false; // the built-ins ask nothing
+  return server.isolation !== "none" || server.config.type === "streamable-http";
+}
+
+/**
+ * The relay of one upstream connection: it knows the requests running on it and passes the
+ * upstream's questions (elicitation, sampling) and log lines to the person whose request they
+ * belong to, and to nobody else.
+ */
+export class CallRelay {
+  private readonly running = new Set<RelayTarget>();
+
+  constructor(
+    private readonly server: Pick<Server, "name">,
+    /** The person a per-person connection belongs to; null for a shared connection. */
+    private readonly owner: string | null,
+  ) {}
+
+  /** Runs one request to the upstream, so what the upstream sends for it reaches `target`. */
+  async run<T>(target: RelayTarget, request: () => Promise<T>): Promise<T> {
+    if (this.owner !== null && target.userId !== this.owner)
+      throw new Error("a request was routed to another person's upstream connection");
+    this.running.add(target);
+    try {
+      return await relayContext.run(target, request);
+    } finally {
+      this.running.delete(target);
+    }
+  }
+
+  /**
+   * Whose request a message belongs to: the request whose stream carried it; on a per-person
+   * connection whose transport cannot say (stdio, SSE), the owner's latest running request.
+   */
+  private targetOfMessage(): RelayTarget | undefined {
+    const carrier = relayContext.getStore();
+    if (carrier && this.running.has(carrier)) return carrier;
+    if (this.owner === null) return undefined;
+    let latest: RelayTarget | undefined;
+    for (const target of this.running) latest = target;
+    return latest;
+  }
+
+  install(client: Client): void {
+    client.setRequestHandler("elicitation/create", async (request, ctx) => {
+      const mode = request.params.mode ?? "form";
+      return (await this.ask(request, ctx.mcpReq.signal, (capabilities) => {
+        const elicitation = capabilities?.elicitation;
+        if (!elicitation) return false;
+        // An empty elicitation capability means form mode (the 2025-06-18 form of the capability).
+        if (mode === "url") return elicitation.url !== undefined;
+        return elicitation.form !== undefined || Object.keys(elicitation).length === 0;
+      })) as never;
+    });
+    client.setRequestHandler("sampling/createMessage", async (request, ctx) => {
+      const usesTools = request.params.tools !== undefined || request.params.toolChoice !== undefined;
+      return (await this.ask(
+        request,
+        ctx.mcpReq.signal,
+        (capabilities) =>
+          capabilities?.sampling !== undefined && (!usesTools || !!capabilities.sampling.tools),
+      )) as never;
+    });
+    client.setNotificationHandler("notifications/message", (notification) => {
+      const target = this.targetOfMessage();
+      if (!target) return;
+      const params = notification.params;
+      const threshold = target.logLevel();
+      if (threshold && LOG_LEVELS.indexOf(params.level) < LOG_LEVELS.indexOf(threshold)) return;
+      // The person's client sees every server of their groups at once: the logger names which one.
+      const loggerName = params.logger ? `${this.server.name}/${params.logger}` : this.server.name;
+      void target
+        .notify({ method: "notifications/message", params: { ...params, logger: loggerName } })
+        .catch(() => {});
+    });
+    client.setNotificationHandler("notifications/elicitation/complete", (notification) => {
+      void this.targetOfMessage()
+        ?.notify({ method: notification.method, params: notification.params })
+        .catch(() => {});
+    });
+  }
+
+  /** Passes one upstream request to the person it belongs to, or refuses it saying why. */
+  private async ask(
+    request: Message,
+    signal: AbortSignal,
+    clientCan: (capabilities: ClientCapabilities | undefined) => boolean,
+  ): Promise<unknown> {
+    const target = this.targetOfMessage();
+    if (!target)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        `MCPHub passes ${request.method} on only while a request of the person it is for is running, on that request's stream`,
+      );
+    if (!target.client)
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
+        `MCPHub cannot pass ${request.method} on to this request's client: only a 2025-11-25 session has a stream for it (stateless requests, 2026-07-28 requests and the portal's tool form do not)`,
+      );
+    if (!clientCan(target.client.capabilities()))
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
+        `The person's client does not support ${request.method}${describeMode(request)}`,
+      );
+    logger.info(
+      { server: this.server.name, userId: target.userId, method: request.method },
+      "passing an upstream's request on to the person's client",
+    );
+    const resume = target.deadline?.pause();
+    try {
+      return await target.client.send(
+        { method: request.method, ...(request.params && { params: request.params }) },
+        { signal, timeout: RELAY_TIMEOUT_MS },
+      );
+    } finally {
+      resume?.();
+    }
+  }
+}
+
+function describeMode(request: Message): string {
+  if (request.method !== "elicitation/create") return "";
+  return ` (${request.params?.mode === "url" ? "url" : "form"} mode)`;
+}
+
+/** Runs a request to the upstream through its connection's relay, when it has one. */
+export function relayed<T>(
+  relay: CallRelay | undefined,
+  target: RelayTarget,
+  request: () => Promise<T>,
+): Promise<T> {
+  return relay ? relay.run(target, request) : request();
+}
+
+/**
+ * The target of a request that did not come from an MCP client (the portal's "try a tool" form):
+ * there is no client to ask, so the upstream's questions are refused with the reason.
+ */
+export function unrelayed(userId: string): RelayTarget {
+  return { userId, notify: async () => {}, logLevel: () => undefined };
+}
