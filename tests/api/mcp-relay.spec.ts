@@ -38,8 +38,8 @@ let bob: Person;
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async ({}, workerInfo) => {
-  const port = HUB_PORT + 100 + workerInfo.workerIndex;
+test.beforeAll(async () => {
+  const port = HUB_PORT + 100 + test.info().workerIndex;
   fixture = await startFixture("tests/fixtures/servers/asking-server.mjs", port);
   sharedHttp = await createServer("askhttp", {
     type: "streamable-http",
