@@ -23,10 +23,6 @@ const TASKS = "not applicable: the tasks extension is unfinished and the hub doe
  * are reported but not counted. Anything failing that is not listed here counts as a failure.
  */
 export const NOT_APPLICABLE = {
-  "2025-11-25/resources-subscribe":
-    "not applicable: the hub does not declare resources.subscribe, and the scenario calls it anyway",
-  "2025-11-25/resources-unsubscribe":
-    "not applicable: the hub does not declare resources.subscribe, and the scenario calls it anyway",
   "2026-07-28/http-header-validation":
     "not testable here: this scenario drops the URL's query (where the key is, the suite cannot send an Authorization header), so the hub answers 401 before it looks at Mcp-Method/Mcp-Name",
   "2026-07-28/http-custom-header-server-validation":

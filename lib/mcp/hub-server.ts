@@ -15,6 +15,7 @@ import { observeMcpResponses } from "@/lib/telemetry/mcp-span";
 import { currentRequest } from "@/lib/telemetry/request-scope";
 import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
 import { type LogLevel, type RelayTarget, relayed } from "@/lib/upstream/relay";
+import { type ResourceSubscriber, resourceSubscriptions } from "@/lib/upstream/subscriptions";
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
 import { buildPromptCatalog, buildResourceCatalog } from "./catalog";
@@ -41,7 +42,8 @@ export function buildHubServer(
       capabilities: {
         tools: { listChanged: true },
         prompts: { listChanged: true },
-        resources: { listChanged: true },
+        // Subscriptions need a session: its standalone stream carries the updates.
+        resources: { listChanged: true, ...(options.session && { subscribe: true }) },
         completions: {},
         logging: {},
       },
@@ -175,20 +177,24 @@ export function buildHubServer(
       .items as never,
   }));
 
+  /** The visible server that lists a resource, or whose template matches its URI. */
+  const resourceOwner = async (uri: string, who: UpstreamCaller) => {
+    const servers = await visible();
+    const listed = await buildResourceCatalog(servers, who, "resources");
+    const owner = listed.owners.find((o) =>
+      o.items.some((item) => "uri" in item && item.uri === uri),
+    )?.server;
+    if (owner) return owner;
+    const templates = await buildResourceCatalog(servers, who, "resourceTemplates");
+    return templates.owners.find((o) =>
+      o.items.some((item) => "uriTemplate" in item && new UriTemplate(item.uriTemplate).match(uri) !== null),
+    )?.server;
+  };
+
   server.setRequestHandler("resources/read", async (request, ctx) => {
     const who = caller(ctx.mcpReq.id);
     const uri = request.params.uri;
-    const servers = await visible();
-    const listed = await buildResourceCatalog(servers, who, "resources");
-    let owner = listed.owners.find((o) => o.items.some((item) => "uri" in item && item.uri === uri))?.server;
-    if (!owner) {
-      const templates = await buildResourceCatalog(servers, who, "resourceTemplates");
-      owner = templates.owners.find((o) =>
-        o.items.some(
-          (item) => "uriTemplate" in item && new UriTemplate(item.uriTemplate).match(uri) !== null,
-        ),
-      )?.server;
-    }
+    const owner = await resourceOwner(uri, who);
     if (!owner) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource not found: ${uri}`);
     const connection = await getUpstreamPool().acquire(owner, who);
     return relayed(connection.relay, relayTo(ctx), () =>
@@ -197,6 +203,37 @@ export function buildHubServer(
   });
 
   if (options.session) {
+    // A session can subscribe to resources: the upstream that holds one is subscribed through the
+    // person's (or the shared) connection, and its updates come back to this session only.
+    const subscriber: ResourceSubscriber = {
+      userId: principal.userId,
+      updated: (uri) => server.sendResourceUpdated({ uri }),
+      canSee: async (serverId) => (await visible()).some((v) => v.server.id === serverId),
+    };
+    server.setRequestHandler("resources/subscribe", async (request, ctx) => {
+      const who = caller(ctx.mcpReq.id);
+      const owner = await resourceOwner(request.params.uri, who);
+      if (!owner)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource not found: ${request.params.uri}`);
+      const connection = await getUpstreamPool().acquire(owner, who);
+      if (!connection.client.getServerCapabilities()?.resources?.subscribe)
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `${owner.name} does not offer subscriptions to its resources; read ${request.params.uri} again to see changes`,
+        );
+      await resourceSubscriptions.subscribe(connection, request.params.uri, subscriber);
+      return {};
+    });
+    server.setRequestHandler("resources/unsubscribe", async (request) => {
+      await resourceSubscriptions.unsubscribe(request.params.uri, subscriber);
+      return {};
+    });
+    const closing = server.onclose;
+    server.onclose = () => {
+      resourceSubscriptions.dropSubscriber(subscriber);
+      closing?.();
+    };
+
     // Sessions pass an upstream's list change on to their client, for servers it can see.
     const onChange = async (serverId: string, kind: string) => {
       if (!(await visible()).some((v) => v.server.id === serverId)) return;

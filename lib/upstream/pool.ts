@@ -13,6 +13,7 @@ import { credentialsNeeded } from "./needs";
 import { CallRelay, canRelay, RELAY_CAPABILITIES } from "./relay";
 import type { UpstreamCaller } from "./request-context";
 import { resolveUpstream } from "./resolve";
+import { resourceSubscriptions } from "./subscriptions";
 
 export type { UpstreamCaller };
 
@@ -136,6 +137,11 @@ export class UpstreamPool {
           upstreamEvents.emit("list_changed", server.id, kind);
         });
       }
+      client.setNotificationHandler("notifications/resources/updated", (notification) => {
+        void resourceSubscriptions.updated(connection, notification.params.uri);
+      });
+      // Sessions' subscriptions made on an earlier connection of this key are made on this one.
+      void resourceSubscriptions.resubscribe(connection);
       // The SDK calls onclose before it fails the requests in flight, so they can say why.
       client.onclose = () => {
         const current = this.connections.get(key);
@@ -232,6 +238,8 @@ export class UpstreamPool {
         .then((connection) => {
           // Isolated processes are reaped by the process manager, after their server's idle time.
           if (isIsolatedProcess(connection.server)) return;
+          // A session waiting for a resource's updates keeps the connection that brings them.
+          if (resourceSubscriptions.holds(connection.key)) return;
           if (connection.lastUsed < cutoff && this.connections.get(key) === pending) {
             this.connections.delete(key);
             return connection.client.close();
