@@ -19,6 +19,7 @@ import { type ResourceSubscriber, resourceSubscriptions } from "@/lib/upstream/s
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
 import { buildPromptCatalog, buildResourceCatalog } from "./catalog";
+import { ParkedCall, type Round, resumeParkedCall } from "./parked-calls";
 import { getVisibleServers, type Scope, type VisibleServer } from "./visibility";
 
 export type { McpPrincipal };
@@ -79,37 +80,50 @@ export function buildHubServer(
 
   server.setRequestHandler("tools/call", (request, ctx) =>
     databaseGuard(async () => {
+      const name = request.params.name;
+      // 2026-07-28: no stream for a question to the client; an upstream's question parks the call
+      // and becomes an input_required result, and the retry's answers resume it (parked-calls.ts).
+      const round = modernRound(ctx, request.params._meta?.progressToken);
+      const state = round ? ctx.mcpReq.requestState() : undefined;
+      if (round && typeof state === "string") {
+        const parked = resumeParkedCall(state, principal.userId, name);
+        parked.answer(ctx.mcpReq.inputResponses ?? {});
+        return parked.nextRound(round);
+      }
+      const parked = round && new ParkedCall(principal.userId, name, round);
       const progressToken = request.params._meta?.progressToken;
       // A session outlives the key that opened it (it is bound to the person): the key that sent
       // this very request is the one the call log names.
       const keyId = requestPrincipal(ctx.http?.authInfo)?.keyId ?? principal.keyId;
       // Progress notifications still being written when the result arrives are waited for, so the
-      // last one is not lost when the response ends the request's stream (2026-07-28, stateless).
+      // last one is not lost when the response ends the request's stream.
       const notifying = new Set<Promise<void>>();
-      const result = await callToolFor(
-        { ...principal, keyId },
-        scope,
-        request.params.name,
-        request.params.arguments,
-        {
-          // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
-          // JSON-RPC id is the client's choice and repeats across connections. It is the HTTP
-          // request's X-Request-Id, so the id a person quotes finds the call log row too.
-          requestId: currentRequest()?.requestId ?? randomUUID(),
-          signal: ctx.mcpReq.signal,
-          relayTo: relayTo(ctx),
-          linkBy: linkingMode(server, ctx.mcpReq),
-          ...(progressToken !== undefined && {
-            onProgress: (progress) => {
-              const sent = ctx.mcpReq
-                .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
-                .catch(() => {});
-              notifying.add(sent);
-              void sent.finally(() => notifying.delete(sent));
-            },
-          }),
-        },
-      );
+      const call = callToolFor({ ...principal, keyId }, scope, name, request.params.arguments, {
+        // The hub's own id for this call (log rows, ${MCPHUB_REQUEST_ID}, X-MCPHub-Request-Id): the
+        // JSON-RPC id is the client's choice and repeats across connections. It is the HTTP
+        // request's X-Request-Id, so the id a person quotes finds the call log row too.
+        requestId: currentRequest()?.requestId ?? randomUUID(),
+        signal: parked ? parked.signal : ctx.mcpReq.signal,
+        relayTo: parked
+          ? parked.target({ userId: principal.userId, logLevel: () => logLevel })
+          : relayTo(ctx),
+        linkBy: linkingMode(server, ctx.mcpReq),
+        ...(progressToken !== undefined && {
+          onProgress: (progress) => {
+            if (parked) return parked.progress(progress);
+            const sent = ctx.mcpReq
+              .notify({ method: "notifications/progress", params: { ...progress, progressToken } })
+              .catch(() => {});
+            notifying.add(sent);
+            void sent.finally(() => notifying.delete(sent));
+          },
+        }),
+      });
+      if (parked) {
+        parked.start(call);
+        return parked.nextRound(round);
+      }
+      const result = await call;
       await Promise.all(notifying);
       return result;
     }),
@@ -267,6 +281,18 @@ function linkingMode(
     return capabilities?.elicitation?.url ? "input-required" : undefined;
   }
   return server.getClientCapabilities()?.elicitation?.url ? "url-elicitation-error" : undefined;
+}
+
+/** The round of a 2026-07-28 request (its envelope names the revision), or undefined for 2025-11-25. */
+function modernRound(ctx: ServerContext, progressToken: string | number | undefined): Round | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  if (envelope?.[PROTOCOL_VERSION_META_KEY] === undefined) return undefined;
+  return {
+    notify: (notification) => ctx.mcpReq.notify(notification as never),
+    signal: ctx.mcpReq.signal,
+    capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
+    progressToken,
+  };
 }
 
 /** The principal that authenticated one HTTP request (set by http-handler.ts in `authInfo.extra`). */

@@ -7,8 +7,10 @@ import {
   createGroup,
   createPerson,
   createServer,
+  MODERN_VERSION,
   mcpRaw,
   mcpUrl,
+  modernMeta,
   type Person,
   rpc,
   setGroupActive,
@@ -73,6 +75,8 @@ async function personClient(
   person: Person,
   name: string,
   options: {
+    /** Speak the stateless 2026-07-28 revision (questions come back as input_required results). */
+    modern?: boolean;
     capabilities?: ConstructorParameters<typeof Client>[1] extends infer O
       ? O extends { capabilities?: infer C }
         ? C
@@ -84,7 +88,10 @@ async function personClient(
   const seen: Seen[] = [];
   const client = new Client(
     { name: `relay-${name}`, version: "1.0.0" },
-    { capabilities: options.capabilities ?? { elicitation: { form: {}, url: {} }, sampling: {} } },
+    {
+      capabilities: options.capabilities ?? { elicitation: { form: {}, url: {} }, sampling: {} },
+      ...(options.modern && { versionNegotiation: { mode: { pin: MODERN_VERSION } } }),
+    },
   );
   const capabilities = options.capabilities ?? { elicitation: {}, sampling: {} };
   if (capabilities.elicitation)
@@ -286,4 +293,174 @@ test("a person's own process: questions and log lines reach that person", async 
   } finally {
     await Promise.all([a.client.close(), b.client.close()]);
   }
+});
+
+/** A raw 2026-07-28 tools/call as `person`, with the client capabilities in its `_meta`. */
+function modernCall(
+  person: Person,
+  tool: string,
+  args: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  return mcpRaw(
+    "/api/mcp",
+    rpc("tools/call", {
+      name: tool,
+      arguments: args,
+      _meta: modernMeta({ elicitation: { form: {} }, sampling: {} }),
+      ...extra,
+    }),
+    {
+      key: person.key,
+      headers: { "Mcp-Protocol-Version": MODERN_VERSION, "Mcp-Method": "tools/call", "Mcp-Name": tool },
+    },
+  );
+}
+
+test("a 2026-07-28 client: the upstream's question comes back as input_required and the retry's answer resumes the call", async () => {
+  const tool = `${sharedHttp}-question`;
+  const first = await modernCall(alice, tool, { topic: "modern" });
+  expect(first.status).toBe(200);
+  const asked = first.message.result;
+  expect(asked.resultType).toBe("input_required");
+  expect(asked.inputRequests).toEqual({
+    ask_1: {
+      method: "elicitation/create",
+      params: expect.objectContaining({ mode: "form", message: "question about modern" }),
+    },
+  });
+  expect(typeof asked.requestState).toBe("string");
+
+  // Someone else's retry, a tampered state and a malformed answer are refused; the call stays open.
+  const asBob = await modernCall(
+    bob,
+    tool,
+    { topic: "modern" },
+    {
+      inputResponses: { ask_1: { action: "accept", content: { answer: "bob" } } },
+      requestState: asked.requestState,
+    },
+  );
+  expect(asBob.message.error.code).toBe(-32602);
+  expect(asBob.message.error.message).toContain("requestState failed its integrity check");
+  const tampered = await modernCall(
+    alice,
+    tool,
+    { topic: "modern" },
+    {
+      inputResponses: { ask_1: { action: "accept", content: { answer: "x" } } },
+      requestState: `${asked.requestState}x`,
+    },
+  );
+  expect(tampered.message.error.message).toContain("requestState failed its integrity check");
+  const malformed = await modernCall(
+    alice,
+    tool,
+    { topic: "modern" },
+    {
+      inputResponses: { ask_1: { action: "maybe" } },
+      requestState: asked.requestState,
+    },
+  );
+  expect(malformed.message.error.code).toBe(-32602);
+  expect(malformed.message.error.message).toContain(
+    "inputResponses.ask_1 is not a elicitation/create result: action",
+  );
+
+  const answered = await modernCall(
+    alice,
+    tool,
+    { topic: "modern" },
+    {
+      inputResponses: { ask_1: { action: "accept", content: { answer: "from the retry" } } },
+      requestState: asked.requestState,
+    },
+  );
+  expect(answered.message.result.content[0].text).toBe("modern: action=accept answer=from the retry");
+
+  // The call has ended: its state cannot be used again.
+  const again = await modernCall(
+    alice,
+    tool,
+    { topic: "modern" },
+    {
+      inputResponses: { ask_1: { action: "accept", content: { answer: "again" } } },
+      requestState: asked.requestState,
+    },
+  );
+  expect(again.message.error.message).toContain("The call these answers belong to has ended");
+});
+
+test("a 2026-07-28 client, two questions in turn: each round has its own requestState, an older one is refused", async () => {
+  const tool = `${sharedHttp}-interview`;
+  const answer = (text: string) => ({ action: "accept", content: { answer: text } });
+  const first = (await modernCall(alice, tool, { topic: "job" })).message.result;
+  expect(first.inputRequests.ask_1.params.message).toBe("question about job (1)");
+  const second = (
+    await modernCall(
+      alice,
+      tool,
+      { topic: "job" },
+      { inputResponses: { ask_1: answer("one") }, requestState: first.requestState },
+    )
+  ).message.result;
+  expect(second.resultType).toBe("input_required");
+  expect(Object.keys(second.inputRequests)).toEqual(["ask_2"]);
+  expect(second.requestState).not.toBe(first.requestState);
+  const stale = await modernCall(
+    alice,
+    tool,
+    { topic: "job" },
+    {
+      inputResponses: { ask_2: answer("stale") },
+      requestState: first.requestState,
+    },
+  );
+  expect(stale.message.error.message).toContain("This requestState is from an earlier round of the call");
+  // Unknown keys in inputResponses are ignored.
+  const done = await modernCall(
+    alice,
+    tool,
+    { topic: "job" },
+    {
+      inputResponses: { ask_2: answer("two"), extra: { action: "decline" } },
+      requestState: second.requestState,
+    },
+  );
+  expect(done.message.result.content[0].text).toBe("job: first=one second=two");
+});
+
+test("a 2026-07-28 client through the SDK: questions, sampling and a person's own process", async () => {
+  const a = await personClient(alice, "alice", { modern: true });
+  try {
+    const question = await a.client.callTool({ name: `${sharedHttp}-question`, arguments: { topic: "sdk" } });
+    expect(textOf(question)).toBe("sdk: action=accept answer=alice says question about sdk");
+    const sampled = await a.client.callTool({ name: `${sharedHttp}-sample`, arguments: { topic: "sdk" } });
+    expect(textOf(sampled)).toBe("sdk: model=alice-model said=alice writes");
+    const own = await a.client.callTool({ name: `${ownProcess}-question`, arguments: { topic: "own" } });
+    expect(textOf(own)).toBe("own: action=accept answer=alice says question about own");
+  } finally {
+    await a.client.close();
+  }
+});
+
+test("a 2026-07-28 client that declared no elicitation: the upstream is told, no input_required", async () => {
+  const answer = await mcpRaw(
+    "/api/mcp",
+    rpc("tools/call", {
+      name: `${sharedHttp}-question`,
+      arguments: { topic: "nocap" },
+      _meta: modernMeta({}),
+    }),
+    {
+      key: alice.key,
+      headers: {
+        "Mcp-Protocol-Version": MODERN_VERSION,
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": `${sharedHttp}-question`,
+      },
+    },
+  );
+  expect(answer.message.result.isError).toBe(true);
+  expect(answer.message.result.content[0].text).toContain("does not support elicitation/create (form mode)");
 });
