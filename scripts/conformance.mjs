@@ -13,8 +13,10 @@ import { ROOT, startLocalHub } from "./local-hub.mjs";
 import { ensureNode22 } from "./node22.mjs";
 
 const MRTR =
-  "not supported: the hub does not relay an upstream's input_required results (multi-round-trip); " +
-  "the fixture has no such tools either. The hub's own input_required (credential linking) is tested in tests/api";
+  "not passed through: these scenarios call tools that answer with input_required results of their own, with fixed keys " +
+  "(user_name, step1, …); the hub speaks 2025-11-25 to upstreams and turns their questions into input_required " +
+  "results of its own (keys ask_1, sample_1, …; tests/api/mcp-relay.spec.ts), it does not pass an upstream's own " +
+  "input_required results through";
 const TASKS = "not applicable: the tasks extension is unfinished and the hub does not advertise it";
 
 /**
@@ -27,8 +29,6 @@ export const NOT_APPLICABLE = {
     "not testable here: this scenario drops the URL's query (where the key is, the suite cannot send an Authorization header), so the hub answers 401 before it looks at Mcp-Method/Mcp-Name",
   "2026-07-28/http-custom-header-server-validation":
     "not testable: no tool declares x-mcp-header annotations (the suite says so itself)",
-  "2026-07-28/server-stateless":
-    "not testable through a gateway: only the undeclared-capability probe fails, it needs a tool test_missing_capability that judges the caller's own capabilities, which an upstream behind the hub never sees",
   ...Object.fromEntries(
     [
       "basic-elicitation",

@@ -3,6 +3,7 @@ import {
   type AuthInfo,
   CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
+  LOG_LEVEL_META_KEY,
   PROTOCOL_VERSION_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
@@ -104,9 +105,7 @@ export function buildHubServer(
         // request's X-Request-Id, so the id a person quotes finds the call log row too.
         requestId: currentRequest()?.requestId ?? randomUUID(),
         signal: parked ? parked.signal : ctx.mcpReq.signal,
-        relayTo: parked
-          ? parked.target({ userId: principal.userId, logLevel: () => logLevel })
-          : relayTo(ctx),
+        relayTo: parked ? parked.target(principal.userId) : relayTo(ctx),
         linkBy: linkingMode(server, ctx.mcpReq),
         ...(progressToken !== undefined && {
           onProgress: (progress) => {
@@ -292,6 +291,7 @@ function modernRound(ctx: ServerContext, progressToken: string | number | undefi
     signal: ctx.mcpReq.signal,
     capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
     progressToken,
+    logLevel: envelope[LOG_LEVEL_META_KEY] as LogLevel | undefined,
   };
 }
 

@@ -4,12 +4,13 @@ import {
   type ClientCapabilities,
   type InputRequiredResult,
   inputRequired,
+  MissingRequiredClientCapabilityError,
   ProtocolError,
   ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { processWide } from "@/lib/process-wide";
-import type { RelayTarget } from "@/lib/upstream/relay";
+import type { LogLevel, RelayTarget } from "@/lib/upstream/relay";
 
 /** How long a finished call's result waits for the retry that collects it. */
 const KEPT_AFTER_END_MS = 60_000;
@@ -23,6 +24,8 @@ export type Round = {
   /** What the client declared in this request's `_meta`. */
   capabilities: ClientCapabilities | undefined;
   progressToken: string | number | undefined;
+  /** The request's `_meta` log level: 2026-07-28 sends log lines only to a request that set one. */
+  logLevel: LogLevel | undefined;
 };
 
 type OpenQuestion = { request: Message; answer: (result: unknown) => void };
@@ -52,6 +55,8 @@ export class ParkedCall {
   private readonly abortController = new AbortController();
   /** Progress notifications still being written to the round's client (waited for before its answer). */
   private readonly writing = new Set<Promise<void>>();
+  /** Set when the upstream asked for something the client did not declare: the round answers -32021. */
+  private missing: MissingRequiredClientCapabilityError | undefined;
 
   constructor(
     readonly userId: string,
@@ -67,14 +72,28 @@ export class ParkedCall {
   }
 
   /** Where the relay sends the upstream's questions and log lines for this call. */
-  target(base: Pick<RelayTarget, "userId" | "logLevel">): RelayTarget {
+  target(userId: string): RelayTarget {
     return {
-      ...base,
+      userId,
+      logLevel: () => this.round.logLevel,
       client: {
         capabilities: () => this.round.capabilities,
         send: (request, options) => this.ask(request, options),
+        lacks: (required, message) => {
+          // 2026-07-28: a request that needs a capability the client did not declare is answered
+          // with -32021 naming it, so the client can declare it and call again; the call ends.
+          this.missing = new MissingRequiredClientCapabilityError(
+            { requiredCapabilities: required },
+            `${message}: declare ${Object.keys(required).join(", ")} in the request's client capabilities and call again`,
+          );
+          this.abortController.abort(this.missing);
+          this.wake?.();
+        },
       },
-      notify: (notification) => this.round.notify(notification),
+      notify: async (notification) => {
+        if (notification.method === "notifications/message" && this.round.logLevel === undefined) return;
+        await this.round.notify(notification);
+      },
     };
   }
 
@@ -155,6 +174,10 @@ export class ParkedCall {
     round.signal.addEventListener("abort", onAbort, { once: true });
     try {
       for (;;) {
+        if (this.missing) {
+          parkedCalls.delete(this.id);
+          throw this.missing;
+        }
         if (this.ended && this.outcome) {
           parkedCalls.delete(this.id);
           const result = await this.outcome;

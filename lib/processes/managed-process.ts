@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "@modelcontextprotocol/client";
-import { withTimeout } from "@/lib/upstream/connect";
+import { deliverResponsesAfterNotifications, withTimeout } from "@/lib/upstream/connect";
 import { RELAY_CAPABILITIES } from "@/lib/upstream/relay";
 import packageJson from "@/package.json";
 import { createProcessCgroups, type ProcessCgroups } from "./cgroup";
@@ -116,6 +116,7 @@ export class ManagedProcess {
         { capabilities: RELAY_CAPABILITIES },
       );
       await withTimeout(client.connect(transport), timeoutMs, "initialize");
+      deliverResponsesAfterNotifications(transport); // the last progress before a result is not lost
       this.transport = transport;
       this.client = client;
       this.state = "running";

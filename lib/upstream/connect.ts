@@ -66,7 +66,7 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
  * request gone and was dropped (the last "100 of 100" of a fast tool). Responses are delivered a
  * microtask later too, which keeps the upstream's order.
  */
-function deliverResponsesAfterNotifications(transport: {
+export function deliverResponsesAfterNotifications(transport: {
   onmessage?: (message: never, extra?: never) => void;
 }) {
   const deliver = transport.onmessage;

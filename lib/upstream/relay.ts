@@ -27,6 +27,8 @@ export type RelayTarget = {
   client?: {
     capabilities: () => ClientCapabilities | undefined;
     send: (request: Message, options: { signal: AbortSignal; timeout: number }) => Promise<unknown>;
+    /** Told when the client lacks what a question needs (a 2026-07-28 request answers -32021 then). */
+    lacks?: (required: ClientCapabilities, message: string) => void;
   };
   /** Sends a notification on the stream of the request being served. */
   notify: (notification: Message) => Promise<void>;
@@ -97,25 +99,11 @@ export class CallRelay {
   }
 
   install(client: Client): void {
-    client.setRequestHandler("elicitation/create", async (request, ctx) => {
-      const mode = request.params.mode ?? "form";
-      return (await this.ask(request, ctx.mcpReq.signal, (capabilities) => {
-        const elicitation = capabilities?.elicitation;
-        if (!elicitation) return false;
-        // An empty elicitation capability means form mode (the 2025-06-18 form of the capability).
-        if (mode === "url") return elicitation.url !== undefined;
-        return elicitation.form !== undefined || Object.keys(elicitation).length === 0;
-      })) as never;
-    });
-    client.setRequestHandler("sampling/createMessage", async (request, ctx) => {
-      const usesTools = request.params.tools !== undefined || request.params.toolChoice !== undefined;
-      return (await this.ask(
-        request,
-        ctx.mcpReq.signal,
-        (capabilities) =>
-          capabilities?.sampling !== undefined && (!usesTools || !!capabilities.sampling.tools),
-      )) as never;
-    });
+    for (const method of ["elicitation/create", "sampling/createMessage"] as const)
+      client.setRequestHandler(
+        method,
+        async (request, ctx) => (await this.ask(request, ctx.mcpReq.signal)) as never,
+      );
     client.setNotificationHandler("notifications/message", (notification) => {
       const target = this.targetOfMessage();
       if (!target) return;
@@ -136,11 +124,7 @@ export class CallRelay {
   }
 
   /** Passes one upstream request to the person it belongs to, or refuses it saying why. */
-  private async ask(
-    request: Message,
-    signal: AbortSignal,
-    clientCan: (capabilities: ClientCapabilities | undefined) => boolean,
-  ): Promise<unknown> {
+  private async ask(request: Message, signal: AbortSignal): Promise<unknown> {
     const target = this.targetOfMessage();
     if (!target)
       throw new ProtocolError(
@@ -152,11 +136,12 @@ export class CallRelay {
         ProtocolErrorCode.MethodNotFound,
         `MCPHub cannot pass ${request.method} on to this request's client: only a 2025-11-25 session has a stream for it (stateless requests, 2026-07-28 requests and the portal's tool form do not)`,
       );
-    if (!clientCan(target.client.capabilities()))
-      throw new ProtocolError(
-        ProtocolErrorCode.MethodNotFound,
-        `The person's client does not support ${request.method}${describeMode(request)}`,
-      );
+    const required = requiredCapabilities(request);
+    if (!satisfies(target.client.capabilities(), required)) {
+      const message = `The person's client does not support ${request.method}${describeMode(request)}`;
+      target.client.lacks?.(required, message);
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, message);
+    }
     logger.info(
       { server: this.server.name, userId: target.userId, method: request.method },
       "passing an upstream's request on to the person's client",
@@ -171,6 +156,25 @@ export class CallRelay {
       resume?.();
     }
   }
+}
+
+/** What a client must have declared to take this request. */
+function requiredCapabilities(request: Message): ClientCapabilities {
+  if (request.method === "sampling/createMessage") {
+    const usesTools = request.params?.tools !== undefined || request.params?.toolChoice !== undefined;
+    return { sampling: usesTools ? { tools: {} } : {} };
+  }
+  return { elicitation: request.params?.mode === "url" ? { url: {} } : { form: {} } };
+}
+
+function satisfies(declared: ClientCapabilities | undefined, required: ClientCapabilities): boolean {
+  if (required.sampling)
+    return declared?.sampling !== undefined && (!required.sampling.tools || !!declared.sampling.tools);
+  const elicitation = declared?.elicitation;
+  if (!elicitation) return false;
+  if (required.elicitation?.url) return elicitation.url !== undefined;
+  // An empty elicitation capability means form mode (the 2025-06-18 form of the capability).
+  return elicitation.form !== undefined || Object.keys(elicitation).length === 0;
 }
 
 function describeMode(request: Message): string {

@@ -444,13 +444,13 @@ test("a 2026-07-28 client through the SDK: questions, sampling and a person's ow
   }
 });
 
-test("a 2026-07-28 client that declared no elicitation: the upstream is told, no input_required", async () => {
+test("a 2026-07-28 client that did not declare what a question needs: -32021 naming the capability", async () => {
   const answer = await mcpRaw(
     "/api/mcp",
     rpc("tools/call", {
       name: `${sharedHttp}-question`,
       arguments: { topic: "nocap" },
-      _meta: modernMeta({}),
+      _meta: modernMeta({ sampling: {} }),
     }),
     {
       key: alice.key,
@@ -461,6 +461,9 @@ test("a 2026-07-28 client that declared no elicitation: the upstream is told, no
       },
     },
   );
-  expect(answer.message.result.isError).toBe(true);
-  expect(answer.message.result.content[0].text).toContain("does not support elicitation/create (form mode)");
+  expect(answer.message.error.code).toBe(-32021);
+  expect(answer.message.error.data).toEqual({ requiredCapabilities: { elicitation: { form: {} } } });
+  expect(answer.message.error.message).toContain(
+    "The person's client does not support elicitation/create (form mode): declare elicitation",
+  );
 });
