@@ -14,6 +14,11 @@ import type { LogLevel, RelayTarget } from "@/lib/upstream/relay";
 
 /** How long a finished call's result waits for the retry that collects it. */
 const KEPT_AFTER_END_MS = 60_000;
+/**
+ * How many of one person's calls may wait for their answers at once: each holds an upstream call
+ * (and perhaps a process) for up to the question's 10 minutes.
+ */
+export const MAX_PARKED_PER_PERSON = 20;
 
 type Message = { method: string; params?: Record<string, unknown> };
 
@@ -66,6 +71,11 @@ export class ParkedCall {
     this.round = first;
   }
 
+  /** Whether the upstream call has ended (its result may still wait for the retry that collects it). */
+  get finished(): boolean {
+    return this.ended;
+  }
+
   /** Aborts the upstream call when the client of the round being served goes away. */
   get signal(): AbortSignal {
     return this.abortController.signal;
@@ -113,16 +123,29 @@ export class ParkedCall {
     const end = () => {
       this.ended = true;
       this.wake?.();
-      // A result nobody is waiting for is kept a while for the retry that collects it.
-      setTimeout(() => parkedCalls.delete(this.id), KEPT_AFTER_END_MS).unref();
+      // A parked call's result is kept a while for the retry that collects it.
+      if (parkedCalls.get(this.id) === this)
+        setTimeout(() => parkedCalls.delete(this.id), KEPT_AFTER_END_MS).unref();
     };
     outcome.then(end, end);
   }
 
   private ask(request: Message, options: { signal: AbortSignal; timeout: number }): Promise<unknown> {
+    if (!parkedCalls.has(this.id)) {
+      const waiting = [...parkedCalls.values()].filter(
+        (call) => call.userId === this.userId && !call.finished,
+      );
+      if (waiting.length >= MAX_PARKED_PER_PERSON)
+        return Promise.reject(
+          new ProtocolError(
+            ProtocolErrorCode.InvalidRequest,
+            `${MAX_PARKED_PER_PERSON} of this person's calls are already waiting for their answers: answer those first`,
+          ),
+        );
+      parkedCalls.set(this.id, this);
+    }
     this.asked += 1;
     const key = `${request.method === "sampling/createMessage" ? "sample" : "ask"}_${this.asked}`;
-    parkedCalls.set(this.id, this);
     return new Promise((resolve, reject) => {
       const close = () => {
         clearTimeout(timer);

@@ -467,3 +467,37 @@ test("a 2026-07-28 client that did not declare what a question needs: -32021 nam
     "The person's client does not support elicitation/create (form mode): declare elicitation",
   );
 });
+
+test("at most 20 of a person's calls wait for answers at once; the next question is refused, others' are not", async () => {
+  const carol = await createPerson("carol");
+  await setGroupActive(carol, group);
+  const tool = `${sharedHttp}-question`;
+  const parked = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => modernCall(carol, tool, { topic: `waiting-${i}` })),
+  );
+  for (const answer of parked) expect(answer.message.result.resultType).toBe("input_required");
+  const refused = await modernCall(carol, tool, { topic: "one too many" });
+  expect(refused.message.result.isError).toBe(true);
+  expect(refused.message.result.content[0].text).toContain(
+    "20 of this person's calls are already waiting for their answers: answer those first",
+  );
+  // Someone else is not held up by Carol's waiting calls.
+  expect((await modernCall(bob, tool, { topic: "bob's turn" })).message.result.resultType).toBe(
+    "input_required",
+  );
+  // Answering one makes room again.
+  const first = parked[0]?.message.result;
+  const done = await modernCall(
+    carol,
+    tool,
+    { topic: "waiting-0" },
+    {
+      inputResponses: { ask_1: { action: "decline" } },
+      requestState: first.requestState,
+    },
+  );
+  expect(done.message.result.content[0].text).toBe("waiting-0: action=decline answer=");
+  expect((await modernCall(carol, tool, { topic: "room again" })).message.result.resultType).toBe(
+    "input_required",
+  );
+});
