@@ -18,7 +18,7 @@ import { logger } from "@/lib/logger";
 import { traceMcpRequest } from "@/lib/telemetry/mcp-span";
 import { serveInRequestScope } from "@/lib/telemetry/request-scope";
 import { buildHubServer, type McpPrincipal } from "./hub-server";
-import { isBodyCutShort, MAX_BODY_BYTES } from "./limits";
+import { isBodyCutShort, MAX_BODY_BYTES, readLimitedBody } from "./limits";
 import { addSession, closeSession, getSession } from "./sessions";
 import { getVisibleServers, type Scope } from "./visibility";
 
@@ -111,7 +111,7 @@ const modernHandler = createMcpHandler(
 export function handleMcpRequest(
   request: Request,
   groupName?: string,
-  readBody: () => Promise<string | null> = () => request.text(),
+  readBody: () => Promise<string | null> = () => readLimitedBody(request),
 ): Promise<Response> {
   return serveInRequestScope(
     request,

@@ -17,3 +17,25 @@ export function bodyCutShort(): Error {
 export function isBodyCutShort(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === BODY_CUT_SHORT;
 }
+
+/**
+ * Reads a web request's body as text, at most `limit` bytes: past that it stops reading, cancels
+ * the rest and answers null, so a client cannot make the hub hold an oversized body in memory.
+ */
+export async function readLimitedBody(request: Request, limit = MAX_BODY_BYTES): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
