@@ -91,6 +91,7 @@ export async function renderMetrics(): Promise<string> {
     hubMetrics.rateLimitRefusals.collect(),
     hubMetrics.rateLimitStoreErrors.collect(),
     hubMetrics.keyCache.collect(),
+    hubMetrics.upstreamRequests.collect(),
     isolatedProcesses(),
     ...processFamilies(),
   ];

@@ -11,6 +11,7 @@ type HubMetrics = {
   keyCache: Counter;
   rateLimitRefusals: Counter;
   rateLimitStoreErrors: Counter;
+  upstreamRequests: Counter;
 };
 
 // On globalThis: the MCP route counts, /api/metrics reads, and Next.js bundles them separately.
@@ -37,6 +38,12 @@ holder.__mcphubMetrics ??= {
   rateLimitStoreErrors: new Counter(
     "mcphub_rate_limit_store_errors_total",
     "Rate-limit checks that could not reach the counter store and let the call through",
+  ),
+  upstreamRequests: new Counter(
+    "mcphub_upstream_requests_total",
+    "Questions upstreams asked during calls (elicitation, sampling), by server, method and outcome: " +
+      "answered, failed (not answered: an error, no answer in time, too many calls waiting), unattributed (no request of a person " +
+      "to pass it to), no_stream (the request cannot carry it), missing_capability (the client did not declare it)",
   ),
 };
 

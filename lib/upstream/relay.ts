@@ -3,6 +3,7 @@ import type { Client, ClientCapabilities } from "@modelcontextprotocol/client";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/client";
 import type { Server } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
+import { hubMetrics } from "@/lib/metrics/hub-metrics";
 import { processWide } from "@/lib/process-wide";
 import type { Deadline } from "./deadline";
 
@@ -125,22 +126,30 @@ export class CallRelay {
 
   /** Passes one upstream request to the person it belongs to, or refuses it saying why. */
   private async ask(request: Message, signal: AbortSignal): Promise<unknown> {
+    const count = (outcome: string) =>
+      hubMetrics.upstreamRequests.inc({ server: this.server.name, method: request.method, outcome });
+    const refuse = (outcome: string, code: number, message: string) => {
+      count(outcome);
+      return new ProtocolError(code, message);
+    };
     const target = this.targetOfMessage();
     if (!target)
-      throw new ProtocolError(
+      throw refuse(
+        "unattributed",
         ProtocolErrorCode.InvalidRequest,
         `MCPHub passes ${request.method} on only while a request of the person it is for is running, on that request's stream`,
       );
     if (!target.client)
-      throw new ProtocolError(
+      throw refuse(
+        "no_stream",
         ProtocolErrorCode.MethodNotFound,
-        `MCPHub cannot pass ${request.method} on to this request's client: only a 2025-11-25 session has a stream for it (stateless requests, 2026-07-28 requests and the portal's tool form do not)`,
+        `MCPHub cannot pass ${request.method} on to this request's client: a 2025-11-25 session or a 2026-07-28 request can take it, a stateless 2025-11-25 request and the portal's tool form cannot`,
       );
     const required = requiredCapabilities(request);
     if (!satisfies(target.client.capabilities(), required)) {
       const message = `The person's client does not support ${request.method}${describeMode(request)}`;
       target.client.lacks?.(required, message);
-      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, message);
+      throw refuse("missing_capability", ProtocolErrorCode.MethodNotFound, message);
     }
     logger.info(
       { server: this.server.name, userId: target.userId, method: request.method },
@@ -148,10 +157,15 @@ export class CallRelay {
     );
     const resume = target.deadline?.pause();
     try {
-      return await target.client.send(
+      const answer = await target.client.send(
         { method: request.method, ...(request.params && { params: request.params }) },
         { signal, timeout: RELAY_TIMEOUT_MS },
       );
+      count("answered");
+      return answer;
+    } catch (error) {
+      count("failed");
+      throw error;
     } finally {
       resume?.();
     }

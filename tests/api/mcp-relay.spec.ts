@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { expect, test } from "@playwright/test";
-import { HUB_PORT } from "../support/env";
+import { HUB_PORT, HUB_URL, METRICS_TOKEN } from "../support/env";
 import { startFixture, stopFixture } from "../support/fixtures";
 import {
   createGroup,
@@ -234,7 +234,7 @@ test("a stateless request has no stream for a question: refused with the reason"
   expect(answer.status).toBe(200);
   expect(answer.message.result.isError).toBe(true);
   expect(answer.message.result.content[0].text).toContain(
-    "MCPHub cannot pass elicitation/create on to this request's client: only a 2025-11-25 session has a stream for it",
+    "MCPHub cannot pass elicitation/create on to this request's client: a 2025-11-25 session or a 2026-07-28 request can take it, a stateless 2025-11-25 request",
   );
 });
 
@@ -500,4 +500,27 @@ test("at most 20 of a person's calls wait for answers at once; the next question
   expect((await modernCall(carol, tool, { topic: "room again" })).message.result.resultType).toBe(
     "input_required",
   );
+});
+
+test("/api/metrics counts the questions by server, method and outcome", async () => {
+  // The tests above asked, answered and refused questions on this server (serial, same file).
+  const text = await (
+    await fetch(`${HUB_URL}/api/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const value = (method: string, outcome: string) => {
+    const series = `mcphub_upstream_requests_total{server="${sharedHttp}",method="${method}",outcome="${outcome}"}`;
+    return Number(
+      text
+        .split("\n")
+        .find((line) => line.startsWith(`${series} `))
+        ?.slice(series.length + 1) ?? 0,
+    );
+  };
+  expect(value("elicitation/create", "answered")).toBeGreaterThanOrEqual(16);
+  expect(value("sampling/createMessage", "answered")).toBeGreaterThanOrEqual(2);
+  expect(value("elicitation/create", "unattributed")).toBe(1);
+  expect(value("elicitation/create", "no_stream")).toBe(1);
+  expect(value("elicitation/create", "missing_capability")).toBeGreaterThanOrEqual(3);
+  // People are never labels.
+  expect(text).not.toContain(alice.email);
 });
