@@ -87,9 +87,7 @@ export function buildHubServer(
       const round = modernRound(ctx, request.params._meta?.progressToken);
       const state = round ? ctx.mcpReq.requestState() : undefined;
       if (round && typeof state === "string") {
-        const parked = resumeParkedCall(state, principal.userId, name);
-        parked.answer(ctx.mcpReq.inputResponses ?? {});
-        return parked.nextRound(round);
+        return resumeParkedCall(state, principal.userId, name).resume(ctx.mcpReq.inputResponses ?? {}, round);
       }
       const parked = round && new ParkedCall(principal.userId, name, round);
       const progressToken = request.params._meta?.progressToken;

@@ -56,6 +56,8 @@ export class ParkedCall {
   private outcome: Promise<CallToolResult | InputRequiredResult> | undefined;
   private ended = false;
   private wake: (() => void) | undefined;
+  /** A round is being served: one request at a time resumes a call. */
+  private serving = false;
   private round: Round;
   private readonly abortController = new AbortController();
   /** Progress notifications still being written to the round's client (waited for before its answer). */
@@ -177,11 +179,22 @@ export class ParkedCall {
     });
   }
 
+  /** A retry: its answers go to the upstream, then it is served like the first request. */
+  resume(responses: Record<string, unknown>, round: Round): Promise<CallToolResult | InputRequiredResult> {
+    if (this.serving)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        "Another request is already resuming this call: wait for its answer",
+      );
+    this.answer(responses);
+    return this.nextRound(round);
+  }
+
   /**
    * Passes the retry's answers to the questions they answer. Unknown keys are ignored; an answer
    * of the wrong shape is refused before any is passed on, naming the key.
    */
-  answer(responses: Record<string, unknown>): void {
+  private answer(responses: Record<string, unknown>): void {
     const answered = Object.entries(responses).flatMap(([key, value]) => {
       const question = this.open.get(key);
       return question ? [{ key, question, value }] : [];
@@ -192,6 +205,7 @@ export class ParkedCall {
 
   /** Serves one round: the call's result when it ends, or its open questions when there are any. */
   async nextRound(round: Round): Promise<CallToolResult | InputRequiredResult> {
+    this.serving = true;
     this.round = round;
     const onAbort = () => this.abortController.abort(round.signal.reason);
     round.signal.addEventListener("abort", onAbort, { once: true });
@@ -220,6 +234,7 @@ export class ParkedCall {
         });
       }
     } finally {
+      this.serving = false;
       this.wake = undefined;
       round.signal.removeEventListener("abort", onAbort);
     }

@@ -143,7 +143,7 @@ export class CallRelay {
       throw refuse(
         "no_stream",
         ProtocolErrorCode.MethodNotFound,
-        `MCPHub cannot pass ${request.method} on to this request's client: a 2025-11-25 session or a 2026-07-28 request can take it, a stateless 2025-11-25 request and the portal's tool form cannot`,
+        `MCPHub cannot pass ${request.method} on to this request's client: only a request in a 2025-11-25 session, or a tools/call of a 2026-07-28 client, can carry it (not a stateless 2025-11-25 request or the portal's tool form)`,
       );
     const required = requiredCapabilities(request);
     if (!satisfies(target.client.capabilities(), required)) {

@@ -234,7 +234,7 @@ test("a stateless request has no stream for a question: refused with the reason"
   expect(answer.status).toBe(200);
   expect(answer.message.result.isError).toBe(true);
   expect(answer.message.result.content[0].text).toContain(
-    "MCPHub cannot pass elicitation/create on to this request's client: a 2025-11-25 session or a 2026-07-28 request can take it, a stateless 2025-11-25 request",
+    "MCPHub cannot pass elicitation/create on to this request's client: only a request in a 2025-11-25 session, or a tools/call of a 2026-07-28 client, can carry it",
   );
 });
 
@@ -428,6 +428,30 @@ test("a 2026-07-28 client, two questions in turn: each round has its own request
     },
   );
   expect(done.message.result.content[0].text).toBe("job: first=one second=two");
+});
+
+test("two retries of one parked call at once: one resumes it, the other is refused", async () => {
+  const tool = `${sharedHttp}-question`;
+  const asked = (await modernCall(alice, tool, { topic: "twice" })).message.result;
+  const retry = (answer: string) =>
+    modernCall(
+      alice,
+      tool,
+      { topic: "twice" },
+      {
+        inputResponses: { ask_1: { action: "accept", content: { answer } } },
+        requestState: asked.requestState,
+      },
+    );
+  const answers = await Promise.all([retry("first"), retry("second")]);
+  const results = answers.filter((a) => a.message.result);
+  const refusals = answers.filter((a) => a.message.error);
+  expect(results).toHaveLength(1);
+  expect(results[0]?.message.result.content[0].text).toMatch(/^twice: action=accept answer=(first|second)$/);
+  expect(refusals).toHaveLength(1);
+  expect(refusals[0]?.message.error.message).toMatch(
+    /Another request is already resuming this call|The call these answers belong to has ended/,
+  );
 });
 
 test("a 2026-07-28 client through the SDK: questions, sampling and a person's own process", async () => {
