@@ -61,8 +61,9 @@ export function buildHubServer(
   const visible = async (): Promise<VisibleServer[]> =>
     (await getVisibleServers(principal.userId, scope)) ?? [];
   let logLevel: LogLevel | undefined;
-  // Where an upstream's questions and log lines for one request go (lib/upstream/relay.ts). Only a
-  // 2025-11-25 session has a stream that can carry a request to the client and its answer back.
+  // Where an upstream's questions and log lines for one request go (lib/upstream/relay.ts). A
+  // 2025-11-25 session's request stream can carry a question to the client and its answer back; a
+  // 2026-07-28 tools/call parks instead (below); other requests cannot take questions.
   const relayTo = (ctx: ServerContext): RelayTarget => ({
     userId: principal.userId,
     ...(options.session && {
