@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { getEnv } from "@/lib/config/env";
 import { getPostgresClient } from "@/lib/db";
 import { logger } from "@/lib/logger";
+import { processWide } from "@/lib/process-wide";
 
 /**
  * What one instance tells the others, so several `next start` processes on one PostgreSQL behave
@@ -31,13 +32,11 @@ type BusState = {
   connected: boolean;
 };
 // On globalThis: Next.js may load this module once per route bundle; one process has one bus.
-const holder = globalThis as typeof globalThis & { __mcphubClusterBus?: BusState };
-holder.__mcphubClusterBus ??= {
+const bus = processWide<BusState>("clusterBus", () => ({
   instanceId: `${process.pid}-${randomBytes(6).toString("hex")}`,
   handlers: new Map(),
   connected: false,
-};
-const bus = holder.__mcphubClusterBus;
+}));
 
 /** This process's id on the bus (its own notifications come back to it and are skipped). */
 export function busInstanceId(): string {

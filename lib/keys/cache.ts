@@ -1,5 +1,6 @@
 import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import type { UserRole } from "@/lib/db/schema";
+import { processWide } from "@/lib/process-wide";
 
 /** One cached key lookup: enough to authenticate without the database. */
 export type CachedKey = {
@@ -25,9 +26,7 @@ export const KEY_CACHE_TTL_MS = 1_000;
 export const KEY_CACHE_OUTAGE_GRACE_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
-const holder = globalThis as typeof globalThis & { __mcphubKeyCache?: Map<string, CachedKey> };
-holder.__mcphubKeyCache ??= new Map();
-const entries = holder.__mcphubKeyCache;
+const entries = processWide<Map<string, CachedKey>>("keyCache", () => new Map());
 
 export function readCachedKey(hashedKey: string, now = Date.now()): CachedKey | undefined {
   const entry = entries.get(hashedKey);

@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 import { hubMetrics } from "@/lib/metrics/hub-metrics";
+import { processWide } from "@/lib/process-wide";
 import { DatabaseCounterStore } from "./db-store";
 import { decide, type LimitDecision } from "./decide";
 import { RedisCounterStore } from "./redis-store";
@@ -11,9 +12,7 @@ import type { CounterStore } from "./store";
 const WARN_EVERY_MS = 60_000;
 
 type CheckState = { store?: CounterStore; lastWarning: number };
-const holder = globalThis as typeof globalThis & { __mcphubRateLimitCheck?: CheckState };
-holder.__mcphubRateLimitCheck ??= { lastWarning: 0 };
-const state = holder.__mcphubRateLimitCheck;
+const state = processWide<CheckState>("rateLimitCheck", () => ({ lastWarning: 0 }));
 
 /** Redis when REDIS_URL is set, else the database: one store per process. */
 export function getCounterStore(): CounterStore {

@@ -1,6 +1,7 @@
 import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import { getDb } from "@/lib/db";
 import { type RateLimit, rateLimits } from "@/lib/db/schema";
+import { processWide } from "@/lib/process-wide";
 
 /**
  * A backstop only: admins' changes drop the cache at once, here and (over the cluster bus) on every
@@ -10,9 +11,7 @@ const MAX_AGE_MS = 30_000;
 
 type RuleCache = { rules?: Promise<RateLimit[]>; loadedAt: number };
 // On globalThis: the MCP route and the admin pages may be separate bundles sharing one process.
-const holder = globalThis as typeof globalThis & { __mcphubRateLimitRules?: RuleCache };
-holder.__mcphubRateLimitRules ??= { loadedAt: 0 };
-const cache = holder.__mcphubRateLimitRules;
+const cache = processWide<RuleCache>("rateLimitRules", () => ({ loadedAt: 0 }));
 
 /** Every limit rule (a handful of rows), read from the database at most every 30 s. */
 export function getRateLimitRules(now = Date.now()): Promise<RateLimit[]> {

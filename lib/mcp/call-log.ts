@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { toolCalls } from "@/lib/db/schema";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { logger } from "@/lib/logger";
+import { processWide } from "@/lib/process-wide";
 
 export type CallRecord = typeof toolCalls.$inferInsert;
 
@@ -24,9 +25,7 @@ type LogState = {
   /** Consecutive failed writes of the batch at the head of the queue for another reason than an outage. */
   refused?: number;
 };
-const holder = globalThis as typeof globalThis & { __mcphubCallLog?: LogState };
-holder.__mcphubCallLog ??= { pending: [], dropped: 0 };
-const state = holder.__mcphubCallLog;
+const state = processWide<LogState>("callLog", () => ({ pending: [], dropped: 0 }));
 
 /**
  * Queues one call for the log. The call's response never waits for the database: rows are written

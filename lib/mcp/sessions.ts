@@ -1,4 +1,5 @@
 import type { Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import { processWide } from "@/lib/process-wide";
 import type { Scope } from "./visibility";
 
 /** A 2025-11-25 session: its own server and transport, bound to the person whose key opened it. */
@@ -15,9 +16,7 @@ export const SESSION_IDLE_MS = 30 * 60_000;
 export const MAX_SESSIONS_PER_USER = 50;
 
 type Store = { sessions: Map<string, McpSession>; sweeper?: NodeJS.Timeout };
-const holder = globalThis as typeof globalThis & { __mcphubSessions?: Store };
-holder.__mcphubSessions ??= { sessions: new Map() };
-const store = holder.__mcphubSessions;
+const store = processWide<Store>("mcpSessions", () => ({ sessions: new Map() }));
 
 export function getSession(id: string): McpSession | undefined {
   return store.sessions.get(id);

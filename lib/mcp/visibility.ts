@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { broadcast, onClusterEvent } from "@/lib/cluster/bus";
 import { getDb } from "@/lib/db";
 import { groupMembers, groupServers, groups, type Server, servers } from "@/lib/db/schema";
+import { processWide } from "@/lib/process-wide";
 
 /** A server a person may use, with the tools their groups expose (null: all of them). */
 export type VisibleServer = { server: Server; tools: Set<string> | null };
@@ -11,9 +12,7 @@ export type Scope = { kind: "active" } | { kind: "group"; name: string };
 
 const TTL_MS = 1_000;
 type Entry = { at: number; value: Promise<VisibleServer[] | null> };
-const holder = globalThis as typeof globalThis & { __mcphubVisibility?: Map<string, Entry> };
-holder.__mcphubVisibility ??= new Map();
-const cache = holder.__mcphubVisibility;
+const cache = processWide<Map<string, Entry>>("visibilityCache", () => new Map());
 
 /**
  * The enabled servers a person sees through one endpoint, merged over their groups (the union of

@@ -1,3 +1,4 @@
+import { processWide } from "@/lib/process-wide";
 import { Counter, Histogram } from "./registry";
 
 /**
@@ -15,8 +16,7 @@ type HubMetrics = {
 };
 
 // On globalThis: the MCP route counts, /api/metrics reads, and Next.js bundles them separately.
-const holder = globalThis as typeof globalThis & { __mcphubMetrics?: HubMetrics };
-holder.__mcphubMetrics ??= {
+export const hubMetrics = processWide<HubMetrics>("hubMetrics", () => ({
   toolCalls: new Counter("mcphub_tool_calls_total", "tools/call requests by server and how they ended"),
   callErrors: new Counter(
     "mcphub_tool_call_errors_total",
@@ -45,9 +45,7 @@ holder.__mcphubMetrics ??= {
       "answered, failed (not answered: an error, no answer in time, too many calls waiting), unattributed (no request of a person " +
       "to pass it to), no_stream (the request cannot carry it), missing_capability (the client did not declare it)",
   ),
-};
-
-export const hubMetrics = holder.__mcphubMetrics;
+}));
 
 /** One finished tools/call. `upstream` is false when the hub answered without sending it on. */
 export function countToolCall(call: {
