@@ -1,4 +1,4 @@
-import { Client } from "@modelcontextprotocol/client";
+import type { Client } from "@modelcontextprotocol/client";
 import { type CallToolResult, InMemoryTransport, McpServer } from "@modelcontextprotocol/server";
 import { linkMessage } from "@/lib/credentials/link-message";
 import { getCredentialValues } from "@/lib/credentials/queries";
@@ -7,6 +7,7 @@ import { logger } from "@/lib/logger";
 import { BUILTIN_CREDENTIALS } from "@/lib/servers/needs";
 import type { BUILTINS } from "@/lib/servers/schemas";
 import { MissingVariableError } from "@/lib/templates/template";
+import { connectHubClient } from "@/lib/upstream/connect";
 import type { UpstreamCaller } from "@/lib/upstream/request-context";
 import packageJson from "@/package.json";
 import type { BuiltinTool } from "./define";
@@ -98,10 +99,8 @@ function failure(text: string): CallToolResult {
 async function connectInProcess(server: McpServer): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: "mcphub", version: packageJson.version }, { capabilities: {} });
   // Closing the client closes its end of the pair, which closes the server's end and the server.
-  await client.connect(clientSide);
-  return client;
+  return connectHubClient(clientSide, {});
 }
 
 /**

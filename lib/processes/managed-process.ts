@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { Client } from "@modelcontextprotocol/client";
-import { deliverResponsesAfterNotifications, withTimeout } from "@/lib/upstream/connect";
+import type { Client } from "@modelcontextprotocol/client";
+import { connectHubClient } from "@/lib/upstream/connect";
 import { RELAY_CAPABILITIES } from "@/lib/upstream/relay";
-import packageJson from "@/package.json";
 import { createProcessCgroups, type ProcessCgroups } from "./cgroup";
 import { buildSandboxCommand, type LaunchSpec } from "./command";
 import type { SandboxEnvironment } from "./detect";
@@ -111,12 +110,7 @@ export class ManagedProcess {
         onClose: () => this.stop(),
       });
       // A person's own process: its questions and log lines can go to that person (lib/upstream/relay.ts).
-      const client = new Client(
-        { name: "mcphub", version: packageJson.version },
-        { capabilities: RELAY_CAPABILITIES },
-      );
-      await withTimeout(client.connect(transport), timeoutMs, "initialize");
-      deliverResponsesAfterNotifications(transport); // the last progress before a result is not lost
+      const client = await connectHubClient(transport, { capabilities: RELAY_CAPABILITIES, timeoutMs });
       this.transport = transport;
       this.client = client;
       this.state = "running";

@@ -30,12 +30,6 @@ export type ConnectOptions = {
  * DATABASE_URL, AUTH_SECRET or MCPHUB_SECRET_KEY reaches them.
  */
 export async function connectUpstream(upstream: ResolvedUpstream, options: ConnectOptions): Promise<Client> {
-  const client = new Client(
-    { name: "mcphub", version: packageJson.version },
-    {
-      capabilities: options.capabilities ?? {},
-    },
-  );
   const transport =
     upstream.type === "stdio"
       ? new StdioClientTransport({
@@ -55,7 +49,30 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
   if (transport instanceof StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => options.onStderr?.(chunk.toString("utf8")));
   }
-  await withTimeout(client.connect(transport), options.timeoutMs, "initialize", () => client.close());
+  return connectHubClient(transport, options);
+}
+
+type ClientTransport = Parameters<Client["connect"]>[0];
+
+/**
+ * The hub's side of every upstream connection (remote, stdio, a person's own process, a built-in
+ * server): an SDK client that says what the hub can do for the upstream, initialized within
+ * `timeoutMs` (closed if it is not), with responses delivered after the notifications read with them.
+ */
+export async function connectHubClient(
+  transport: ClientTransport,
+  options: { capabilities?: ClientCapabilities; timeoutMs?: number },
+): Promise<Client> {
+  const client = new Client(
+    { name: "mcphub", version: packageJson.version },
+    {
+      capabilities: options.capabilities ?? {},
+    },
+  );
+  const connecting = client.connect(transport);
+  await (options.timeoutMs === undefined
+    ? connecting
+    : withTimeout(connecting, options.timeoutMs, "initialize", () => client.close()));
   deliverResponsesAfterNotifications(transport);
   return client;
 }
@@ -66,7 +83,7 @@ export async function connectUpstream(upstream: ResolvedUpstream, options: Conne
  * request gone and was dropped (the last "100 of 100" of a fast tool). Responses are delivered a
  * microtask later too, which keeps the upstream's order.
  */
-export function deliverResponsesAfterNotifications(transport: {
+function deliverResponsesAfterNotifications(transport: {
   onmessage?: (message: never, extra?: never) => void;
 }) {
   const deliver = transport.onmessage;
