@@ -1,8 +1,9 @@
 // npm run conformance - the official MCP conformance suite's server scenarios, run against the hub:
 // 0.1.16 for protocol revision 2025-11-25 and 0.2.0-alpha.12 (`--requirements 2026-07-28`) for the
 // stateless revision. The hub (production build, fresh embedded data folder) serves one group that
-// holds tests/fixtures/servers/conformance-server.mjs over stdio with an empty tool prefix, so the
-// suite sees the fixture's tool, prompt and resource names unchanged. The suite needs Node 22,
+// holds tests/fixtures/servers/conformance-server.mjs and input-required-server.mjs (spoken to in
+// 2026-07-28) over stdio with empty tool prefixes, so the suite sees the fixtures' tool, prompt and
+// resource names unchanged. The suite needs Node 22,
 // fetched by scripts/node22.mjs. Scenarios listed in NOT_APPLICABLE (with the reason, also in
 // docs/conformance.md) are reported but not counted; the last line is "N passed, N failed".
 // Results: tests/.artifacts/conformance/summary.json. CONFORMANCE_PORT picks the hub's port (3710).
@@ -12,11 +13,6 @@ import path from "node:path";
 import { ROOT, startLocalHub } from "./local-hub.mjs";
 import { ensureNode22 } from "./node22.mjs";
 
-const MRTR =
-  "not passed through: these scenarios call tools that answer with input_required results of their own, with fixed keys " +
-  "(user_name, step1, …); the hub speaks 2025-11-25 to upstreams and turns their questions into input_required " +
-  "results of its own (keys ask_1, sample_1, …; tests/api/mcp-relay.spec.ts), it does not pass an upstream's own " +
-  "input_required results through";
 const TASKS = "not applicable: the tasks extension is unfinished and the hub does not advertise it";
 
 /**
@@ -29,20 +25,6 @@ export const NOT_APPLICABLE = {
     "not testable here: this scenario drops the URL's query (where the key is, the suite cannot send an Authorization header), so the hub answers 401 before it looks at Mcp-Method/Mcp-Name",
   "2026-07-28/http-custom-header-server-validation":
     "not testable: no tool declares x-mcp-header annotations (the suite says so itself)",
-  ...Object.fromEntries(
-    [
-      "basic-elicitation",
-      "basic-list-roots",
-      "basic-sampling",
-      "capability-check",
-      "multi-round",
-      "multiple-input-requests",
-      "non-tool-request",
-      "request-state",
-      "result-type",
-      "tampered-state",
-    ].map((name) => [`2026-07-28/input-required-result-${name}`, MRTR]),
-  ),
   ...Object.fromEntries(
     [
       "capability-negotiation",
@@ -126,9 +108,21 @@ async function main() {
       // each question is for (a shared stdio pipe cannot say; lib/upstream/relay.ts).
       isolation: "process",
     });
+    // The input-required-result-* scenarios' tools and prompt answer with input_required results of
+    // their own: a second fixture that the hub speaks 2026-07-28 to, shared by everyone (on that
+    // revision every question comes back as the answer to one request, so a shared pipe is fine).
+    await hub.api("POST", "/api/v1/servers", {
+      name: "conformance-mrtr",
+      type: "stdio",
+      command: "node",
+      args: [path.join(ROOT, "tests/fixtures/servers/input-required-server.mjs")],
+      toolPrefix: "",
+      isolation: "none",
+      protocolVersion: "2026-07-28",
+    });
     await hub.api("POST", "/api/v1/groups", {
       name: "conformance",
-      servers: ["conformance"],
+      servers: ["conformance", "conformance-mrtr"],
       visibility: "public",
     });
     await hub.api("PUT", "/api/v1/me/groups/conformance", { active: true });

@@ -5,7 +5,7 @@ import { apiKeys, toolCalls, users } from "@/lib/db/schema";
 import { flushCallLog } from "@/lib/mcp/call-log";
 import { keysetBefore, listingQuery, pageOf, textParam, UUID } from "./query-params";
 
-export const CALL_STATUSES = ["ok", "tool_error", "error", "rate_limited"] as const;
+export const CALL_STATUSES = ["ok", "tool_error", "input_required", "error", "rate_limited"] as const;
 
 /** The filters of GET /api/v1/audit and /admin/audit, as query parameters. */
 const auditListing = listingQuery({

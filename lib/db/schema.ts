@@ -172,7 +172,8 @@ export const toolCalls = pgTable(
     tool: text("tool").notNull(),
     /**
      * ok: a result; tool_error: a result with isError; error: no result (timeout, upstream down,
-     * protocol error); rate_limited: refused by a rate limit before reaching the upstream.
+     * protocol error); rate_limited: refused by a rate limit before reaching the upstream;
+     * input_required: a 2026-07-28 upstream asked the client for input (its retry is another row).
      */
     status: text("status").notNull(),
     durationMs: integer("duration_ms").notNull(),

@@ -14,9 +14,10 @@ import { countToolCall } from "@/lib/metrics/hub-metrics";
 import { traceMeta, traceUpstreamCall } from "@/lib/telemetry/upstream-span";
 import { BROKEN_ANSWER_CODE } from "@/lib/upstream/answer-guard";
 import { Deadline, SDK_TIMEOUT_DISABLED } from "@/lib/upstream/deadline";
+import { isInputRequired, type PassedInput, requestUpstream } from "@/lib/upstream/input-required";
 import { DEFAULT_CALL_TIMEOUT_MS, getUpstreamPool, type UpstreamCaller } from "@/lib/upstream/pool";
 import { describeError } from "@/lib/upstream/probe";
-import { type RelayTarget, relayed, unrelayed } from "@/lib/upstream/relay";
+import { type RelayTarget, unrelayed } from "@/lib/upstream/relay";
 import { requestContext } from "@/lib/upstream/request-context";
 import { isSessionLost } from "@/lib/upstream/session-lost";
 import { recordCall } from "./call-log";
@@ -50,6 +51,12 @@ export type CallOptions = {
    * questions are refused with the reason, log lines dropped.
    */
   relayTo?: Omit<RelayTarget, "deadline">;
+  /**
+   * Set for a 2026-07-28 client: an upstream that speaks 2026-07-28 may answer with its own
+   * `input_required` result, which goes to the client with its requestState sealed; the retry
+   * brings the answers and that state back here (lib/upstream/input-required.ts).
+   */
+  passInput?: PassedInput;
 };
 
 /** The tools one person sees through one scope, with their exposed names. */
@@ -99,6 +106,7 @@ export async function callToolFor(
   const visible = (await getVisibleServers(principal.userId, scope)) ?? [];
   const route = (await buildToolCatalog(visible, who)).routes.get(name);
   if (!route) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  const binding = { userId: principal.userId, method: "tools/call", name };
   const argumentBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
   const log = (status: string, errorClass: string | null, result?: unknown) => {
     const durationMs = performance.now() - started;
@@ -167,20 +175,32 @@ export async function callToolFor(
       options.signal?.addEventListener("abort", cancel, { once: true });
       const target: RelayTarget = { ...(options.relayTo ?? unrelayed(principal.userId)), deadline };
       try {
-        return await relayed(connection.relay, target, () =>
-          connection.client.callTool(
-            { name: route.upstreamName, arguments: args ?? {}, ...(meta && { _meta: meta }) },
-            {
-              timeout: SDK_TIMEOUT_DISABLED,
-              signal: deadline.signal,
-              ...(options.onProgress && {
-                onprogress: (progress: Parameters<NonNullable<CallOptions["onProgress"]>>[0]) => {
-                  deadline.restart();
-                  options.onProgress?.(progress);
-                },
-              }),
+        const request = { name: route.upstreamName, arguments: args ?? {}, ...(meta && { _meta: meta }) };
+        const sendOptions = {
+          timeout: SDK_TIMEOUT_DISABLED,
+          signal: deadline.signal,
+          ...(options.onProgress && {
+            onprogress: (progress: Parameters<NonNullable<CallOptions["onProgress"]>>[0]) => {
+              deadline.restart();
+              options.onProgress?.(progress);
             },
-          ),
+          }),
+        };
+        return await requestUpstream(
+          {
+            client: connection.client,
+            relay: connection.relay,
+            server: route.server,
+            target,
+            signal: deadline.signal,
+            binding,
+            passInput: options.passInput,
+          },
+          (params, allowInputRequired) =>
+            connection.client.callTool(
+              params ? { ...request, ...params, _meta: { ...request._meta, ...params._meta } } : request,
+              { ...sendOptions, ...(allowInputRequired && { allowInputRequired }) },
+            ),
         );
       } catch (error) {
         if (isSessionLost(error)) await getUpstreamPool().discard(connection);
@@ -209,11 +229,20 @@ export async function callToolFor(
         errorClass,
       ),
     );
+    if (isInputRequired(result)) {
+      log("input_required", null, result);
+      return result as InputRequiredResult;
+    }
     log(result.isError ? "tool_error" : "ok", null, result);
     return result as CallToolResult;
   } catch (error) {
     if (error instanceof ProtocolError && error.code === ProtocolErrorCode.InvalidParams) {
       log("error", "invalid_params");
+      throw error;
+    }
+    // A 2026-07-28 client is told which capability to declare (an isError result would hide it).
+    if (options.passInput && error instanceof ProtocolError && error.code === MISSING_CAPABILITY) {
+      log("error", "missing_capability");
       throw error;
     }
     // The client cancelled or went away: whatever the upstream call failed with, that is why.
@@ -224,6 +253,9 @@ export async function callToolFor(
     };
   }
 }
+
+/** -32021: the request needs a client capability its `_meta` did not declare (2026-07-28). */
+const MISSING_CAPABILITY = -32021;
 
 /**
  * The SDK's own words for a call that timed out ("Request timed out") or lost its connection

@@ -14,8 +14,19 @@ import {
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { observeMcpResponses } from "@/lib/telemetry/mcp-span";
 import { currentRequest } from "@/lib/telemetry/request-scope";
-import { getUpstreamPool, type UpstreamCaller, upstreamEvents } from "@/lib/upstream/pool";
-import { type LogLevel, type RelayTarget, relayed } from "@/lib/upstream/relay";
+import {
+  isSealedRequestState,
+  type PassedInput,
+  requestUpstream,
+  type UpstreamRequest,
+} from "@/lib/upstream/input-required";
+import {
+  getUpstreamPool,
+  type UpstreamCaller,
+  type UpstreamConnection,
+  upstreamEvents,
+} from "@/lib/upstream/pool";
+import type { LogLevel, RelayTarget } from "@/lib/upstream/relay";
 import { type ResourceSubscriber, resourceSubscriptions } from "@/lib/upstream/subscriptions";
 import packageJson from "@/package.json";
 import { callToolFor, listToolsFor, type McpPrincipal } from "./call-tool";
@@ -76,6 +87,25 @@ export function buildHubServer(
     logLevel: () => logLevel,
   });
 
+  /** A prompts/get or resources/read of this person, for requestUpstream. */
+  const upstreamRequest = (
+    connection: UpstreamConnection,
+    ctx: ServerContext,
+    method: string,
+    name: string,
+  ): UpstreamRequest => {
+    const round = modernRound(ctx, undefined);
+    return {
+      client: connection.client,
+      relay: connection.relay,
+      server: connection.server,
+      target: relayTo(ctx),
+      signal: ctx.mcpReq.signal,
+      binding: { userId: principal.userId, method, name },
+      ...(round && { passInput: passedInput(ctx, round) }),
+    };
+  };
+
   server.setRequestHandler("tools/list", async (_request, ctx) => ({
     tools: await databaseGuard(() => listToolsFor(principal, scope, String(ctx.mcpReq.id))),
   }));
@@ -87,7 +117,9 @@ export function buildHubServer(
       // and becomes an input_required result, and the retry's answers resume it (parked-calls.ts).
       const round = modernRound(ctx, request.params._meta?.progressToken);
       const state = round ? ctx.mcpReq.requestState() : undefined;
-      if (round && typeof state === "string") {
+      // A state the hub sealed around an upstream's own (lib/upstream/input-required.ts) goes back
+      // to that upstream with the answers; any other names a parked call.
+      if (round && typeof state === "string" && !isSealedRequestState(state)) {
         return resumeParkedCall(state, principal.userId, name).resume(ctx.mcpReq.inputResponses ?? {}, round);
       }
       const parked = round && new ParkedCall(principal.userId, name, round);
@@ -106,6 +138,7 @@ export function buildHubServer(
         signal: parked ? parked.signal : ctx.mcpReq.signal,
         relayTo: parked ? parked.target(principal.userId) : relayTo(ctx),
         linkBy: linkingMode(server, ctx.mcpReq),
+        ...(round && { passInput: passedInput(ctx, round) }),
         ...(progressToken !== undefined && {
           onProgress: (progress) => {
             if (parked) return parked.progress(progress);
@@ -173,12 +206,15 @@ export function buildHubServer(
     if (!route)
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     const connection = await getUpstreamPool().acquire(route.server, who);
-    return relayed(connection.relay, relayTo(ctx), () =>
-      connection.client.getPrompt(
-        { name: route.upstreamName, arguments: request.params.arguments },
-        { signal: ctx.mcpReq.signal },
-      ),
-    );
+    const prompt = { name: route.upstreamName, arguments: request.params.arguments };
+    return requestUpstream(
+      upstreamRequest(connection, ctx, "prompts/get", request.params.name),
+      (params, allow) =>
+        connection.client.getPrompt(params ? { ...prompt, ...params } : prompt, {
+          signal: ctx.mcpReq.signal,
+          ...(allow && { allowInputRequired: true }),
+        }),
+    ) as never;
   });
 
   server.setRequestHandler("resources/list", async () => ({
@@ -209,9 +245,12 @@ export function buildHubServer(
     const owner = await resourceOwner(uri, who);
     if (!owner) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource not found: ${uri}`);
     const connection = await getUpstreamPool().acquire(owner, who);
-    return relayed(connection.relay, relayTo(ctx), () =>
-      connection.client.readResource({ uri }, { signal: ctx.mcpReq.signal }),
-    );
+    return requestUpstream(upstreamRequest(connection, ctx, "resources/read", uri), (params, allow) =>
+      connection.client.readResource(params ? { uri, ...params } : { uri }, {
+        signal: ctx.mcpReq.signal,
+        ...(allow && { allowInputRequired: true }),
+      }),
+    ) as never;
   });
 
   if (options.session) {
@@ -291,6 +330,17 @@ function modernRound(ctx: ServerContext, progressToken: string | number | undefi
     capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
     progressToken,
     logLevel: envelope[LOG_LEVEL_META_KEY] as LogLevel | undefined,
+  };
+}
+
+/** What a 2026-07-28 request brings to an upstream's input_required exchange: its answers and state. */
+function passedInput(ctx: ServerContext, round: Round): PassedInput {
+  const state = ctx.mcpReq.requestState();
+  return {
+    capabilities: round.capabilities,
+    logLevel: round.logLevel,
+    ...(ctx.mcpReq.inputResponses && { inputResponses: ctx.mcpReq.inputResponses }),
+    ...(typeof state === "string" && { requestState: state }),
   };
 }
 

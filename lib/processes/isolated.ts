@@ -48,6 +48,7 @@ export async function connectIsolatedProcess(
       serverName: server.name,
       configVersion: server.configVersion,
       idleMs: server.config.idleTimeoutMs ?? manager.settings.defaultIdleMs,
+      protocolVersion: server.config.protocolVersion,
     },
     () => ({
       command: absolutize(upstream.command),

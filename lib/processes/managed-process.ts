@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Client } from "@modelcontextprotocol/client";
+import type { UpstreamProtocolVersion } from "@/lib/servers/schemas";
 import { connectHubClient } from "@/lib/upstream/connect";
 import { RELAY_CAPABILITIES } from "@/lib/upstream/relay";
 import { createProcessCgroups, type ProcessCgroups } from "./cgroup";
@@ -21,6 +22,8 @@ export type ProcessOwner = {
   serverName: string;
   configVersion: number;
   idleMs: number;
+  /** The MCP revision the hub speaks to the process (lib/servers/schemas.ts); default 2025-11-25. */
+  protocolVersion?: UpstreamProtocolVersion;
 };
 
 const STOP_GRACE_MS = 2_000;
@@ -110,7 +113,11 @@ export class ManagedProcess {
         onClose: () => this.stop(),
       });
       // A person's own process: its questions and log lines can go to that person (lib/upstream/relay.ts).
-      const client = await connectHubClient(transport, { capabilities: RELAY_CAPABILITIES, timeoutMs });
+      const client = await connectHubClient(transport, {
+        capabilities: RELAY_CAPABILITIES,
+        timeoutMs,
+        protocolVersion: this.owner.protocolVersion,
+      });
       this.transport = transport;
       this.client = client;
       this.state = "running";

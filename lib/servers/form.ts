@@ -25,6 +25,8 @@ export type ServerFormValues = {
   /** stdio with isolation process: idle time of a person's process. */
   idleTimeoutMs: string;
   contextHeaders: boolean;
+  /** Empty: the default revision (2025-11-25). */
+  protocolVersion: string;
   enabled: boolean;
 };
 
@@ -46,6 +48,7 @@ export const emptyServerForm: ServerFormValues = {
   listTimeoutMs: "",
   idleTimeoutMs: "",
   contextHeaders: false,
+  protocolVersion: "",
   enabled: true,
 };
 
@@ -62,6 +65,7 @@ export function serverFormValues(input: ServerInput): ServerFormValues {
     noPrefix: input.toolPrefix === "",
     callTimeoutMs: input.callTimeoutMs === undefined ? "" : String(input.callTimeoutMs),
     listTimeoutMs: input.listTimeoutMs === undefined ? "" : String(input.listTimeoutMs),
+    protocolVersion: input.protocolVersion ?? "",
     enabled: input.enabled ?? true,
     ...(input.type === "stdio" && {
       command: input.command,
@@ -140,6 +144,7 @@ export function parseServerForm(
     toolPrefix: form.get("noPrefix") === "on" ? "" : (optional("toolPrefix") ?? null),
     callTimeoutMs: optional("callTimeoutMs"),
     listTimeoutMs: optional("listTimeoutMs"),
+    protocolVersion: optional("protocolVersion"),
   };
   if (options.withEnabled) input.enabled = form.get("enabled") === "on";
   if (type === "stdio") {

@@ -8,6 +8,13 @@ export const BUILTINS = ["github", "notion"] as const;
 export type ServerType = (typeof SERVER_TYPES)[number];
 export type Isolation = (typeof ISOLATION_LEVELS)[number];
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+/**
+ * The MCP revision the hub speaks to an upstream. 2025-11-25 (the default) is what every server
+ * understands; 2026-07-28 lets an upstream answer with its own `input_required` results, which the
+ * hub passes through (docs/decisions/0016-upstream-protocol-revision.md).
+ */
+export const UPSTREAM_PROTOCOL_VERSIONS = ["2025-11-25", "2026-07-28"] as const;
+export type UpstreamProtocolVersion = (typeof UPSTREAM_PROTOCOL_VERSIONS)[number];
 
 export const serverNameSchema = z
   .string({ error: "Name the server" })
@@ -102,6 +109,11 @@ const commonFields = {
   listTimeoutMs: timeoutSchema("listTimeoutMs"),
   /** Send X-MCPHub-User-Id and X-MCPHub-Request-Id upstream (remote servers only). */
   contextHeaders: z.boolean().optional(),
+  protocolVersion: z
+    .enum(UPSTREAM_PROTOCOL_VERSIONS, {
+      error: `protocolVersion must be one of ${UPSTREAM_PROTOCOL_VERSIONS.join(", ")}`,
+    })
+    .optional(),
 };
 
 const urlSchema = z
@@ -170,6 +182,7 @@ export type ServerConfig =
       idleTimeoutMs?: number;
       callTimeoutMs?: number;
       listTimeoutMs?: number;
+      protocolVersion?: UpstreamProtocolVersion;
     }
   | {
       type: "sse" | "streamable-http";
@@ -178,5 +191,13 @@ export type ServerConfig =
       callTimeoutMs?: number;
       listTimeoutMs?: number;
       contextHeaders?: boolean;
+      protocolVersion?: UpstreamProtocolVersion;
     }
-  | { type: "builtin"; builtin: (typeof BUILTINS)[number]; callTimeoutMs?: number; listTimeoutMs?: number };
+  | {
+      type: "builtin";
+      builtin: (typeof BUILTINS)[number];
+      callTimeoutMs?: number;
+      listTimeoutMs?: number;
+      /** Never set: the built-ins run inside the hub. Present so every config can be asked. */
+      protocolVersion?: undefined;
+    };

@@ -13,6 +13,7 @@ export function toServerInput(server: Server): ServerInput {
     ...(server.toolPrefix !== null && { toolPrefix: server.toolPrefix }),
     ...(config.callTimeoutMs !== undefined && { callTimeoutMs: config.callTimeoutMs }),
     ...(config.listTimeoutMs !== undefined && { listTimeoutMs: config.listTimeoutMs }),
+    ...(config.protocolVersion !== undefined && { protocolVersion: config.protocolVersion }),
   };
   switch (config.type) {
     case "stdio":

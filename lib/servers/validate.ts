@@ -135,6 +135,13 @@ export function validateServer(
   if (input.contextHeaders && input.type !== "sse" && input.type !== "streamable-http") {
     errors.contextHeaders = ["Context headers apply to remote (sse, streamable-http) servers only"];
   }
+  if (input.protocolVersion === "2026-07-28" && input.type !== "stdio" && input.type !== "streamable-http") {
+    errors.protocolVersion = [
+      input.type === "sse"
+        ? "The SSE transport predates 2026-07-28: use type streamable-http for a server that speaks it"
+        : "Built-in servers run inside the hub and have no protocol version to choose",
+    ];
+  }
   if (Object.keys(errors).length > 0) {
     throw new AppError(
       "validation_failed",
@@ -172,6 +179,7 @@ function fieldOf(input: ParsedServerInput, hubVariable: string): string {
 
 function toConfig(input: ParsedServerInput): ServerConfig {
   const timeouts = { callTimeoutMs: input.callTimeoutMs, listTimeoutMs: input.listTimeoutMs };
+  const protocol = input.protocolVersion === "2026-07-28" && { protocolVersion: input.protocolVersion };
   if (input.type === "stdio")
     return {
       type: "stdio",
@@ -180,6 +188,7 @@ function toConfig(input: ParsedServerInput): ServerConfig {
       env: input.env,
       ...(input.idleTimeoutMs !== undefined && { idleTimeoutMs: input.idleTimeoutMs }),
       ...timeouts,
+      ...protocol,
     };
   if (input.type === "builtin") return { type: "builtin", builtin: input.builtin, ...timeouts };
   return {
@@ -188,5 +197,6 @@ function toConfig(input: ParsedServerInput): ServerConfig {
     headers: input.headers,
     contextHeaders: input.contextHeaders,
     ...timeouts,
+    ...protocol,
   };
 }

@@ -16,6 +16,7 @@ const KNOWN = new Set([
   "listTimeoutMs",
   "idleTimeoutMs",
   "contextHeaders",
+  "protocolVersion",
 ]);
 const SEED_ISOLATED = new Set(["baseCommand", "baseArgs", "userTokens", "userDirectories"]);
 

@@ -6,6 +6,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fetch as undiciFetch } from "undici";
+import type { UpstreamProtocolVersion } from "@/lib/servers/schemas";
 import { injectTraceHeaders } from "@/lib/telemetry/upstream-span";
 import packageJson from "@/package.json";
 import { guardAnswers } from "./answer-guard";
@@ -22,6 +23,8 @@ export type ConnectOptions = {
   contextHeaders?: boolean;
   /** What the hub declares it can do for this upstream (lib/upstream/relay.ts); default nothing. */
   capabilities?: ClientCapabilities;
+  /** The MCP revision to speak (lib/servers/schemas.ts); default 2025-11-25. */
+  protocolVersion?: UpstreamProtocolVersion;
 };
 
 /**
@@ -61,12 +64,17 @@ type ClientTransport = Parameters<Client["connect"]>[0];
  */
 export async function connectHubClient(
   transport: ClientTransport,
-  options: { capabilities?: ClientCapabilities; timeoutMs?: number },
+  options: Pick<ConnectOptions, "capabilities" | "protocolVersion"> & { timeoutMs?: number },
 ): Promise<Client> {
   const client = new Client(
     { name: "mcphub", version: packageJson.version },
     {
       capabilities: options.capabilities ?? {},
+      // 2026-07-28 is asked for by name: a server that does not offer it fails to connect, with
+      // the SDK's reason, instead of quietly falling back (the admin chose the revision).
+      ...(options.protocolVersion === "2026-07-28" && {
+        versionNegotiation: { mode: { pin: "2026-07-28" } },
+      }),
     },
   );
   const connecting = client.connect(transport);

@@ -9,6 +9,7 @@ import { processWide } from "@/lib/process-wide";
 import { connectIsolatedProcess, isIsolatedProcess, processExitReason } from "@/lib/processes/isolated";
 import { TemplateError } from "@/lib/templates/template";
 import { connectUpstream } from "./connect";
+import { listenForListChanges, speaksModern } from "./era";
 import { credentialsNeeded } from "./needs";
 import { CallRelay, canRelay, RELAY_CAPABILITIES } from "./relay";
 import type { UpstreamCaller } from "./request-context";
@@ -119,6 +120,7 @@ export class UpstreamPool {
               server.config.type !== "builtin" &&
               server.config.contextHeaders === true,
             ...(relay && { capabilities: RELAY_CAPABILITIES }),
+            protocolVersion: server.config.protocolVersion,
           });
       relay?.install(client);
       const connection: UpstreamConnection = {
@@ -140,10 +142,26 @@ export class UpstreamPool {
       client.setNotificationHandler("notifications/resources/updated", (notification) => {
         void resourceSubscriptions.updated(connection, notification.params.uri);
       });
+      let open = true;
+      if (speaksModern(client))
+        await listenForListChanges(client, {
+          isOpen: () => open,
+          onLost: () => {
+            connection.lists.clear();
+            for (const kind of ["tools", "prompts", "resources"])
+              upstreamEvents.emit("list_changed", server.id, kind);
+          },
+        }).catch((error: unknown) =>
+          logger.warn(
+            { server: server.name, err: error instanceof Error ? error.message : String(error) },
+            "the upstream refused to report list changes; the hub sees them only when the connection reopens",
+          ),
+        );
       // Sessions' subscriptions made on an earlier connection of this key are made on this one.
       void resourceSubscriptions.resubscribe(connection);
       // The SDK calls onclose before it fails the requests in flight, so they can say why.
       client.onclose = () => {
+        open = false;
         const current = this.connections.get(key);
         void current?.then((c) => {
           if (c === connection) this.connections.delete(key);

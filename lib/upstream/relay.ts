@@ -125,50 +125,64 @@ export class CallRelay {
   }
 
   /** Passes one upstream request to the person it belongs to, or refuses it saying why. */
-  private async ask(request: Message, signal: AbortSignal): Promise<unknown> {
-    const count = (outcome: string) =>
-      hubMetrics.upstreamRequests.inc({ server: this.server.name, method: request.method, outcome });
-    const refuse = (outcome: string, code: number, message: string) => {
-      count(outcome);
-      return new ProtocolError(code, message);
-    };
-    const target = this.targetOfMessage();
-    if (!target)
-      throw refuse(
-        "unattributed",
-        ProtocolErrorCode.InvalidRequest,
-        `MCPHub passes ${request.method} on only while a request of the person it is for is running, on that request's stream`,
-      );
-    if (!target.client)
-      throw refuse(
-        "no_stream",
-        ProtocolErrorCode.MethodNotFound,
-        `MCPHub cannot pass ${request.method} on to this request's client: only a request in a 2025-11-25 session, or a tools/call of a 2026-07-28 client, can carry it (not a stateless 2025-11-25 request or the portal's tool form)`,
-      );
-    const required = requiredCapabilities(request);
-    if (!satisfies(target.client.capabilities(), required)) {
-      const message = `The person's client does not support ${request.method}${describeMode(request)}`;
-      target.client.lacks?.(required, message);
-      throw refuse("missing_capability", ProtocolErrorCode.MethodNotFound, message);
-    }
-    logger.info(
-      { server: this.server.name, userId: target.userId, method: request.method },
-      "passing an upstream's request on to the person's client",
+  private ask(request: Message, signal: AbortSignal): Promise<unknown> {
+    return askPerson(this.server.name, this.targetOfMessage(), request, signal);
+  }
+}
+
+/**
+ * Asks the person whose request `target` is what an upstream wants to know (elicitation, sampling)
+ * and returns their client's answer, or refuses saying why: nobody's request, no stream to their
+ * client, or a client that did not declare what the question needs. The call's deadline pauses
+ * while the person answers.
+ */
+export async function askPerson(
+  serverName: string,
+  target: RelayTarget | undefined,
+  request: Message,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const count = (outcome: string) =>
+    hubMetrics.upstreamRequests.inc({ server: serverName, method: request.method, outcome });
+  const refuse = (outcome: string, code: number, message: string) => {
+    count(outcome);
+    return new ProtocolError(code, message);
+  };
+  if (!target)
+    throw refuse(
+      "unattributed",
+      ProtocolErrorCode.InvalidRequest,
+      `MCPHub passes ${request.method} on only while a request of the person it is for is running, on that request's stream`,
     );
-    const resume = target.deadline?.pause();
-    try {
-      const answer = await target.client.send(
-        { method: request.method, ...(request.params && { params: request.params }) },
-        { signal, timeout: RELAY_TIMEOUT_MS },
-      );
-      count("answered");
-      return answer;
-    } catch (error) {
-      count("failed");
-      throw error;
-    } finally {
-      resume?.();
-    }
+  if (!target.client)
+    throw refuse(
+      "no_stream",
+      ProtocolErrorCode.MethodNotFound,
+      `MCPHub cannot pass ${request.method} on to this request's client: only a request in a 2025-11-25 session, or a tools/call of a 2026-07-28 client, can carry it (not a stateless 2025-11-25 request or the portal's tool form)`,
+    );
+  const required = requiredCapabilities(request);
+  if (!satisfies(target.client.capabilities(), required)) {
+    const message = `The person's client does not support ${request.method}${describeMode(request)}`;
+    target.client.lacks?.(required, message);
+    throw refuse("missing_capability", ProtocolErrorCode.MethodNotFound, message);
+  }
+  logger.info(
+    { server: serverName, userId: target.userId, method: request.method },
+    "passing an upstream's request on to the person's client",
+  );
+  const resume = target.deadline?.pause();
+  try {
+    const answer = await target.client.send(
+      { method: request.method, ...(request.params && { params: request.params }) },
+      { signal, timeout: RELAY_TIMEOUT_MS },
+    );
+    count("answered");
+    return answer;
+  } catch (error) {
+    count("failed");
+    throw error;
+  } finally {
+    resume?.();
   }
 }
 

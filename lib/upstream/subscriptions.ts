@@ -1,5 +1,6 @@
 import type { Client } from "@modelcontextprotocol/client";
 import { processWide } from "@/lib/process-wide";
+import { speaksModern } from "./era";
 
 /** One client session that asked to hear when a resource changes. */
 export type ResourceSubscriber = {
@@ -13,7 +14,28 @@ export type ResourceSubscriber = {
 /** The part of an upstream connection a subscription needs. */
 type Upstream = { key: string; server: { id: string }; client: Client };
 
-type Entry = { upstream: Upstream; uri: string; subscribers: Set<ResourceSubscriber> };
+type Entry = {
+  upstream: Upstream;
+  uri: string;
+  subscribers: Set<ResourceSubscriber>;
+  /** Ends the upstream's subscription (set once it is made). */
+  end?: () => Promise<void>;
+};
+
+/**
+ * Subscribes an upstream connection to one resource: resources/subscribe on 2025-11-25, a
+ * subscriptions/listen stream for that URI on 2026-07-28 (its updates reach the same handler).
+ */
+async function subscribeUpstream(client: Client, uri: string): Promise<() => Promise<void>> {
+  if (speaksModern(client)) {
+    const listening = await client.listen({ resourceSubscriptions: [uri] });
+    return () => listening.close();
+  }
+  await client.subscribeResource({ uri });
+  return async () => {
+    await client.unsubscribeResource({ uri });
+  };
+}
 
 /**
  * Resource subscriptions of client sessions, multiplexed onto upstream connections: the upstream
@@ -39,7 +61,7 @@ export class ResourceSubscriptions {
     const entry: Entry = { upstream, uri, subscribers: new Set([subscriber]) };
     this.entries.set(key, entry);
     try {
-      await upstream.client.subscribeResource({ uri });
+      entry.end = await subscribeUpstream(upstream.client, uri);
     } catch (error) {
       if (this.entries.get(key) === entry) this.entries.delete(key);
       throw error;
@@ -65,7 +87,7 @@ export class ResourceSubscriptions {
     entry.subscribers.delete(subscriber);
     if (entry.subscribers.size > 0 || this.entries.get(key) !== entry) return;
     this.entries.delete(key);
-    await entry.upstream.client.unsubscribeResource({ uri: entry.uri }).catch(() => {});
+    await entry.end?.().catch(() => {});
   }
 
   /** The upstream said a resource changed: tell the sessions subscribed through this connection. */
@@ -85,7 +107,7 @@ export class ResourceSubscriptions {
     for (const entry of this.entries.values()) {
       if (entry.upstream.key !== upstream.key || entry.upstream === upstream) continue;
       entry.upstream = upstream;
-      await upstream.client.subscribeResource({ uri: entry.uri }).catch(() => {});
+      entry.end = await subscribeUpstream(upstream.client, entry.uri).catch(() => undefined);
     }
   }
 

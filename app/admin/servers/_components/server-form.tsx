@@ -43,6 +43,7 @@ const FIELDS = [
   "listTimeoutMs",
   "idleTimeoutMs",
   "contextHeaders",
+  "protocolVersion",
 ];
 
 function needsOf(form: HTMLFormElement | null, fallback: ServerFormValues): TemplateNeeds {
@@ -331,9 +332,13 @@ export function ServerForm({ mode, initial }: Props) {
 
       <details
         className="rounded-lg border border-slate-200 px-4 py-3"
-        open={Boolean(initial.callTimeoutMs || initial.listTimeoutMs || initial.idleTimeoutMs)}
+        open={Boolean(
+          initial.callTimeoutMs || initial.listTimeoutMs || initial.idleTimeoutMs || initial.protocolVersion,
+        )}
       >
-        <summary className="cursor-pointer text-sm font-semibold text-slate-800">Timeouts</summary>
+        <summary className="cursor-pointer text-sm font-semibold text-slate-800">
+          Timeouts and protocol
+        </summary>
         <div className="mt-4 grid gap-4 sm:grid-cols-2">
           <Field
             label="Tool call timeout (ms)"
@@ -371,6 +376,17 @@ export function ServerForm({ mode, initial }: Props) {
             state={validationState}
             placeholder="10 minutes (MCPHUB_PROCESS_IDLE_MS)"
           />
+          <SelectField
+            label="MCP revision spoken to the server (stdio, streamable HTTP)"
+            name="protocolVersion"
+            id={`${id}-protocolVersion`}
+            defaultValue={initial.protocolVersion}
+            state={validationState}
+            hint="2026-07-28 passes the server's own input_required results to clients; the server must offer that revision."
+          >
+            <option value="">2025-11-25 (every server)</option>
+            <option value="2026-07-28">2026-07-28</option>
+          </SelectField>
         </div>
       </details>
 
