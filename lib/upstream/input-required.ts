@@ -153,7 +153,9 @@ export async function requestWithInput<R>(
       ...(handling.requestState !== undefined && { requestState: handling.requestState }),
     });
   const { target, signal, serverName } = handling;
-  const meta = envelopeOf(target.client?.capabilities(), target.logLevel());
+  // The hub does not pass a client's roots on (decision 0015), so the upstream is not told of them.
+  const { roots: _roots, ...capabilities } = target.client?.capabilities() ?? {};
+  const meta = envelopeOf(capabilities, target.logLevel());
   let params: InputParams = { _meta: meta };
   for (let round = 1; ; round++) {
     const result = await send(params);
@@ -193,13 +195,17 @@ function envelopeOf(
 /** What a requestState the hub hands out is bound to. */
 export type StateBinding = { userId: string; method: string; name: string };
 
-/** Keyed from the hub's secret, so every instance opens the states any instance sealed. */
-const stateKey = processWide("upstreamStateKey", () =>
-  Buffer.from(hkdfSync("sha256", resolveSecrets().secretKey, "mcphub", "upstream requestState v1", 32)),
-);
+/**
+ * Keyed from the hub's secret, so every instance opens the states any instance sealed. Derived on
+ * first use: the secret is resolved when the hub serves, not when a build loads this module.
+ */
+const stateKey = () =>
+  processWide("upstreamStateKey", () =>
+    Buffer.from(hkdfSync("sha256", resolveSecrets().secretKey, "mcphub", "upstream requestState v1", 32)),
+  );
 
 function mac(body: string, binding: StateBinding): string {
-  return createHmac("sha256", stateKey)
+  return createHmac("sha256", stateKey())
     .update(`${binding.userId}\n${binding.method}\n${binding.name}\n${body}`)
     .digest("base64url");
 }
