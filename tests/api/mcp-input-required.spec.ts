@@ -255,6 +255,17 @@ test("a 2026-07-28 SDK client answers the passed-through questions with its own 
   }
 });
 
+test("the upstream's list changes reach the hub over subscriptions/listen: a new tool is listed", async () => {
+  const names = async () =>
+    ((await modern(alice, "tools/list", {})).message.result.tools as Array<{ name: string }>).map(
+      (t) => t.name,
+    );
+  expect(await names()).toContain(`${PREFIX}-add_tool`);
+  const added = (await call(alice, `${PREFIX}-add_tool`)).message.result.content[0].text;
+  // The hub's cached list is dropped when the notification arrives, not on a timer.
+  await expect.poll(names, { timeout: 5_000 }).toContain(`${PREFIX}-${added}`);
+});
+
 test("protocolVersion: refused where it cannot apply, with the fix", async () => {
   const sse = await api("POST", "/api/v1/servers", {
     body: {
