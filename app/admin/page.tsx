@@ -90,39 +90,41 @@ export default async function DashboardPage({ searchParams }: Props) {
                 <h2 id="people-heading" className="mb-3 font-medium">
                   Most active people
                 </h2>
-                <table className="w-full text-left text-sm" data-testid="active-people">
-                  <thead className="text-xs uppercase text-slate-500">
-                    <tr>
-                      <th scope="col">Person</th>
-                      <th scope="col" className="text-right">
-                        Calls
-                      </th>
-                      <th scope="col" className="text-right">
-                        Errors
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {people.map((person) => (
-                      <tr key={person.userId ?? "deleted"}>
-                        <td className="py-1.5">
-                          {person.email ? (
-                            <Link
-                              href={auditLink({ user: person.email, from })}
-                              className="text-brand-700 hover:underline"
-                            >
-                              {person.email}
-                            </Link>
-                          ) : (
-                            "(deleted accounts)"
-                          )}
-                        </td>
-                        <td className="text-right tabular-nums">{person.calls}</td>
-                        <td className="text-right tabular-nums">{person.errors}</td>
+                <div className="overflow-x-auto">
+                  <table className="w-full text-left text-sm" data-testid="active-people">
+                    <thead className="text-xs uppercase text-slate-500">
+                      <tr>
+                        <th scope="col">Person</th>
+                        <th scope="col" className="pl-3 text-right">
+                          Calls
+                        </th>
+                        <th scope="col" className="pl-3 text-right">
+                          Errors
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody className="divide-y divide-slate-100">
+                      {people.map((person) => (
+                        <tr key={person.userId ?? "deleted"}>
+                          <td className="py-1.5">
+                            {person.email ? (
+                              <Link
+                                href={auditLink({ user: person.email, from })}
+                                className="wrap-anywhere text-brand-700 hover:underline"
+                              >
+                                {person.email}
+                              </Link>
+                            ) : (
+                              "(deleted accounts)"
+                            )}
+                          </td>
+                          <td className="text-right tabular-nums">{person.calls}</td>
+                          <td className="text-right tabular-nums">{person.errors}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               </section>
             </>
           )}
@@ -143,7 +145,7 @@ export default async function DashboardPage({ searchParams }: Props) {
                 <li key={f.server}>
                   <Link
                     href={`/admin/servers/${encodeURIComponent(f.server)}`}
-                    className="font-medium text-brand-700 hover:underline"
+                    className="wrap-anywhere font-medium text-brand-700 hover:underline"
                   >
                     {f.server}
                   </Link>
@@ -153,7 +155,7 @@ export default async function DashboardPage({ searchParams }: Props) {
                     </span>
                   )}
                   {f.lastError && (
-                    <p className="text-xs text-red-700">
+                    <p className="break-words text-xs text-red-700">
                       {f.lastError}
                       {f.lastErrorAt && ` (${formatRelative(f.lastErrorAt)})`}
                     </p>
@@ -197,47 +199,51 @@ function LatencySection({ title, rows, from }: { title: string; rows: LatencyRow
         rows={rows}
         title={`Latency percentiles per ${title === "Servers" ? "server" : "tool"}`}
       />
-      <table className="mt-3 w-full text-left text-sm" data-testid={`latency-${title.toLowerCase()}`}>
-        <thead className="text-xs uppercase text-slate-500">
-          <tr>
-            <th scope="col">{title === "Servers" ? "Server" : "Tool"}</th>
-            <th scope="col" className="text-right">
-              Calls
-            </th>
-            <th scope="col" className="text-right">
-              Error rate
-            </th>
-            <th scope="col" className="text-right">
-              p50 ms
-            </th>
-            <th scope="col" className="text-right">
-              p95 ms
-            </th>
-            <th scope="col" className="text-right">
-              p99 ms
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => (
-            <tr key={`${row.server} ${row.tool ?? ""}`}>
-              <td className="py-1.5">
-                <Link
-                  href={auditLink({ server: row.server, ...(row.tool && { tool: row.tool }), from })}
-                  className="text-brand-700 hover:underline"
-                >
-                  {row.tool ? `${row.server} · ${row.tool}` : row.server}
-                </Link>
-              </td>
-              <td className="text-right tabular-nums">{row.calls}</td>
-              <td className="text-right tabular-nums">{percent(row.errorRate)}</td>
-              <td className="text-right tabular-nums">{ms(row.p50)}</td>
-              <td className="text-right tabular-nums">{ms(row.p95)}</td>
-              <td className="text-right tabular-nums">{ms(row.p99)}</td>
+      {/* Names of people's servers and tools can be long and unbroken: they wrap anywhere, and the
+          table scrolls inside its card rather than widening the page on a phone. */}
+      <div className="mt-3 overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid={`latency-${title.toLowerCase()}`}>
+          <thead className="text-xs uppercase text-slate-500">
+            <tr>
+              <th scope="col">{title === "Servers" ? "Server" : "Tool"}</th>
+              <th scope="col" className="text-right">
+                Calls
+              </th>
+              <th scope="col" className="text-right">
+                Error rate
+              </th>
+              <th scope="col" className="text-right">
+                p50 ms
+              </th>
+              <th scope="col" className="text-right">
+                p95 ms
+              </th>
+              <th scope="col" className="text-right">
+                p99 ms
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={`${row.server} ${row.tool ?? ""}`}>
+                <td className="py-1.5">
+                  <Link
+                    href={auditLink({ server: row.server, ...(row.tool && { tool: row.tool }), from })}
+                    className="wrap-anywhere text-brand-700 hover:underline"
+                  >
+                    {row.tool ? `${row.server} · ${row.tool}` : row.server}
+                  </Link>
+                </td>
+                <td className="text-right tabular-nums">{row.calls}</td>
+                <td className="text-right tabular-nums">{percent(row.errorRate)}</td>
+                <td className="text-right tabular-nums">{ms(row.p50)}</td>
+                <td className="text-right tabular-nums">{ms(row.p95)}</td>
+                <td className="text-right tabular-nums">{ms(row.p99)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -3,6 +3,14 @@ import { AdminGroupsPage, MyGroupsPage } from "../pages/group-pages";
 import { KeysPage } from "../pages/keys-page";
 import { LoginPage } from "../pages/login";
 import { ServerPage, ServersPage } from "../pages/server-pages";
+import {
+  connectV2,
+  createGroup,
+  createPerson,
+  createServer,
+  EVERYTHING_STDIO,
+  setGroupActive,
+} from "../support/mcp";
 import { uniqueName } from "../support/people";
 import { expectNoSidewaysScroll, snap } from "../support/screenshots";
 
@@ -48,6 +56,24 @@ test("every new page fits a laptop and a phone without sideways scrolling", asyn
   await groups.goto();
   await groups.press(group, "Join and activate");
   await expect(groups.group(group).getByText("Active", { exact: true })).toBeVisible();
+
+  // The dashboard lists servers and tools by name; a long one without a hyphen to break at must wrap, not widen the
+  // page. Enough calls that it ranks among the dashboard's top rows whatever else ran today.
+  const longServer = await createServer("layout_a_server_name_as_long_as_people_write_them", {
+    ...EVERYTHING_STDIO,
+    toolPrefix: "layout",
+  });
+  const caller = await createPerson("layout");
+  await setGroupActive(caller, await createGroup([longServer]));
+  const { client } = await connectV2("/api/mcp", caller.key);
+  try {
+    for (let i = 0; i < 20; i += 1)
+      await client.callTool({ name: "layout-echo", arguments: { message: "hi" } });
+  } finally {
+    await client.close();
+  }
+  await page.goto("/admin");
+  await expect(page.getByTestId("latency-servers").getByRole("link", { name: longServer })).toBeVisible();
 
   for (const size of sizes) {
     await page.setViewportSize({ width: size.width, height: size.height });

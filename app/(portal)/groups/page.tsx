@@ -97,7 +97,7 @@ export default async function GroupsPage() {
               <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
                 <div className="min-w-0">
                   <div className="flex flex-wrap items-center gap-2">
-                    <h2 className="font-semibold">{group.name}</h2>
+                    <h2 className="wrap-anywhere font-semibold">{group.name}</h2>
                     {group.active ? (
                       <Badge tone="green">Active</Badge>
                     ) : group.member ? (
@@ -125,7 +125,7 @@ export default async function GroupsPage() {
                 >
                   {group.servers.map((server) => (
                     <li key={server.name} className="flex flex-wrap justify-between gap-2 px-3 py-2">
-                      <span className={server.enabled ? "font-medium" : "font-medium text-slate-400"}>
+                      <span className={`wrap-anywhere font-medium ${server.enabled ? "" : "text-slate-400"}`}>
                         {server.name}
                       </span>
                       <span className="text-slate-500">

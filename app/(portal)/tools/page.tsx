@@ -45,14 +45,14 @@ export default async function ToolsPage() {
               data-testid="tool-server"
               data-server={server.server}
             >
-              <h2 className="font-medium">{server.server}</h2>
+              <h2 className="wrap-anywhere font-medium">{server.server}</h2>
               {server.description && <p className="text-sm text-slate-600">{server.description}</p>}
               <ul className="mt-3 divide-y divide-slate-100">
                 {server.tools.map((tool) => (
                   <li key={tool.name} className="py-3">
                     <details>
                       <summary className="cursor-pointer">
-                        <code className="font-mono text-sm font-medium">{tool.name}</code>
+                        <code className="wrap-anywhere font-mono text-sm font-medium">{tool.name}</code>
                         {tool.description && (
                           <span className="ml-2 text-sm text-slate-600">
                             {tool.description.split("\n")[0]}

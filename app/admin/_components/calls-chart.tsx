@@ -126,7 +126,7 @@ export function CallsChart({ buckets, rangeLabel }: { buckets: CallBucket[]; ran
           time (UTC)
         </text>
       </svg>
-      <figcaption className="mt-2 flex gap-4 text-xs text-slate-600">
+      <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
         {SERIES.map((s) => (
           <span key={s.key} className="flex items-center gap-1">
             <span className="inline-block size-3 rounded-sm" style={{ background: s.color }} aria-hidden />

@@ -48,7 +48,7 @@ export default async function GroupsAdminPage() {
                 <div className="flex flex-wrap items-center gap-2">
                   <Link
                     href={`/admin/groups/${encodeURIComponent(group.name)}`}
-                    className="font-medium text-brand-700 hover:underline"
+                    className="wrap-anywhere font-medium text-brand-700 hover:underline"
                   >
                     {group.name}
                   </Link>
@@ -62,7 +62,7 @@ export default async function GroupsAdminPage() {
                   </span>
                 </div>
                 {group.description && <p className="mt-1 text-sm text-slate-600">{group.description}</p>}
-                <p className="mt-2 text-sm" data-testid="group-servers">
+                <p className="mt-2 wrap-anywhere text-sm" data-testid="group-servers">
                   {group.servers.length === 0 ? (
                     <span className="text-amber-800">No servers: it offers no tools yet.</span>
                   ) : (

@@ -50,8 +50,8 @@ export default async function ProcessesPage() {
               return (
                 <li key={p.id} className="p-4" data-testid="process-row" data-id={p.id}>
                   <div className="flex flex-wrap items-start justify-between gap-3">
-                    <div className="text-sm">
-                      <div className="font-medium">
+                    <div className="min-w-0 text-sm">
+                      <div className="wrap-anywhere font-medium">
                         {p.server} <span className="font-normal text-slate-500">for</span> {p.userEmail}
                       </div>
                       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">

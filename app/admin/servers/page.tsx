@@ -52,7 +52,7 @@ export default async function ServersPage() {
                       <div className="flex flex-wrap items-center gap-2">
                         <Link
                           href={`/admin/servers/${encodeURIComponent(server.name)}`}
-                          className="font-medium text-brand-700 hover:underline"
+                          className="wrap-anywhere font-medium text-brand-700 hover:underline"
                         >
                           {server.name}
                         </Link>
@@ -84,7 +84,7 @@ export default async function ServersPage() {
                                 {i > 0 && ", "}
                                 <Link
                                   href={`/admin/groups/${encodeURIComponent(group)}`}
-                                  className="text-brand-700 hover:underline"
+                                  className="wrap-anywhere text-brand-700 hover:underline"
                                 >
                                   {group}
                                 </Link>

@@ -84,7 +84,7 @@ export default async function UsersPage() {
                           <li key={m.groupName}>
                             <Link
                               href={`/admin/groups/${encodeURIComponent(m.groupName)}`}
-                              className={`rounded px-1.5 py-0.5 text-xs ${m.active ? "bg-green-50 text-green-800" : "bg-slate-100 text-slate-600"}`}
+                              className={`wrap-anywhere rounded px-1.5 py-0.5 text-xs ${m.active ? "bg-green-50 text-green-800" : "bg-slate-100 text-slate-600"}`}
                               title={m.active ? "Active" : "Inactive"}
                             >
                               {m.groupName}

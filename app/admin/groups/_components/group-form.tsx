@@ -165,7 +165,7 @@ export function GroupForm({ mode, initial, servers }: Props) {
                       }}
                       className="size-4 rounded border-slate-300"
                     />
-                    <span className="font-medium">{server.name}</span>
+                    <span className="wrap-anywhere font-medium">{server.name}</span>
                     <Badge>{server.type}</Badge>
                     {server.riskLevel === "critical" && <Badge tone="red">critical</Badge>}
                     {server.riskLevel === "high" && <Badge tone="amber">high risk</Badge>}

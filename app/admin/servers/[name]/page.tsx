@@ -94,7 +94,7 @@ export default async function ServerPage({ params, searchParams }: Props) {
                   <li key={group}>
                     <Link
                       href={`/admin/groups/${encodeURIComponent(group)}`}
-                      className="text-brand-700 hover:underline"
+                      className="wrap-anywhere text-brand-700 hover:underline"
                     >
                       {group}
                     </Link>
