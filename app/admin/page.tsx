@@ -23,7 +23,8 @@ export const dynamic = "force-dynamic";
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.01 ? 2 : 1)}%`;
-const ms = (value: number) => `${Math.round(value)}`;
+// No figure when every call of the row was answered by the hub itself (rate-limited, say).
+const ms = (value: number | null) => (value === null ? "–" : `${Math.round(value)}`);
 const auditLink = (filters: Record<string, string>) => `/admin/audit?${new URLSearchParams(filters)}`;
 
 export default async function DashboardPage({ searchParams }: Props) {

@@ -1,10 +1,22 @@
-import { and, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import { type Database, getDb } from "@/lib/db";
 import { servers, toolCalls, users } from "@/lib/db/schema";
 import { flushCallLog } from "@/lib/mcp/call-log";
 import type { Range } from "./range";
 
-export type CallBucket = { at: Date; ok: number; toolError: number; error: number };
+/**
+ * How a call ended (tool_calls.status), by the name a bucket counts it under. Every status has its
+ * own count, so a burst of rate-limited calls or of questions to the person shows on the chart.
+ */
+export const BUCKET_STATUSES = {
+  ok: "ok",
+  inputRequired: "input_required",
+  toolError: "tool_error",
+  error: "error",
+  rateLimited: "rate_limited",
+} as const;
+export type BucketStatus = keyof typeof BUCKET_STATUSES;
+export type CallBucket = { at: Date } & Record<BucketStatus, number>;
 export type LatencyRow = {
   server: string;
   tool?: string;
@@ -13,14 +25,17 @@ export type LatencyRow = {
   errors: number;
   /** Calls that failed (error) or answered with isError (tool_error), over all calls. */
   errorRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  /** Of the calls that reached the upstream; null when none did. */
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 };
 export type ActivePerson = { userId: string | null; email: string | null; calls: number; errors: number };
 export type FailingUpstream = {
   server: string;
+  /** Recent calls that reached the server (not those the hub answered itself). */
   calls: number;
+  /** Of those, the ones the server failed (not a missing credential or a client that gave up). */
   errors: number;
   errorRate: number;
   lastError: string | null;
@@ -41,16 +56,26 @@ async function handle(db?: Database): Promise<Database> {
 /** "Recent" for failing upstreams, whatever the chart's range: what is failing now. */
 const RECENT_MS = 15 * 60_000;
 
+const countOf = (status: string) =>
+  sql<number>`(count(*) filter (where ${toolCalls.status} = ${status}))::int`;
 const counts = {
   calls: sql<number>`count(*)::int`,
-  toolErrors: sql<number>`(count(*) filter (where ${toolCalls.status} = 'tool_error'))::int`,
-  errors: sql<number>`(count(*) filter (where ${toolCalls.status} = 'error'))::int`,
+  toolErrors: countOf("tool_error"),
+  errors: countOf("error"),
 };
-const percentiles = {
-  p50: sql<number>`percentile_cont(0.5) within group (order by ${toolCalls.durationMs})`.mapWith(Number),
-  p95: sql<number>`percentile_cont(0.95) within group (order by ${toolCalls.durationMs})`.mapWith(Number),
-  p99: sql<number>`percentile_cont(0.99) within group (order by ${toolCalls.durationMs})`.mapWith(Number),
-};
+/**
+ * Latency is the upstream's: calls the hub answered itself (refused by a rate limit, or waiting on
+ * a credential the person has not linked) take no time and would pull the percentiles down.
+ * Null when no call in the row reached an upstream.
+ */
+const reachedUpstream = sql`${toolCalls.status} <> 'rate_limited' and ${toolCalls.errorClass} is distinct from 'credential_missing'`;
+const percentile = (fraction: number) =>
+  sql<
+    number | null
+  >`percentile_cont(${sql.raw(String(fraction))}) within group (order by ${toolCalls.durationMs}) filter (where ${reachedUpstream})`.mapWith(
+    Number,
+  );
+const percentiles = { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) };
 
 const inRange = (range: Range) => and(gte(toolCalls.at, range.since), lt(toolCalls.at, range.until));
 const rate = (row: { calls: number; toolErrors: number; errors: number }) =>
@@ -60,27 +85,24 @@ const rate = (row: { calls: number; toolErrors: number; errors: number }) =>
 export async function getCallsOverTime(range: Range, database?: Database): Promise<CallBucket[]> {
   const db = await handle(database);
   const bucket = sql`date_bin(${range.bucket}::interval, ${toolCalls.at}, ${range.since.toISOString()}::timestamptz)`;
+  const countsByStatus = Object.fromEntries(
+    Object.entries(BUCKET_STATUSES).map(([name, status]) => [name, countOf(status)]),
+  ) as Record<BucketStatus, SQL<number>>;
   const rows = await db
-    .select({
-      at: sql<string>`${bucket}`.mapWith(String),
-      ok: sql<number>`(count(*) filter (where ${toolCalls.status} = 'ok'))::int`,
-      toolErrors: counts.toolErrors,
-      errors: counts.errors,
-    })
+    .select({ at: sql<string>`${bucket}`.mapWith(String), ...countsByStatus })
     .from(toolCalls)
     .where(inRange(range))
     // By position: the bucket expression carries bind parameters, which PostgreSQL would not match.
     .groupBy(sql`1`);
   const byTime = new Map(rows.map((row) => [new Date(row.at).getTime(), row]));
+  const empty = Object.fromEntries(Object.keys(BUCKET_STATUSES).map((name) => [name, 0])) as Record<
+    BucketStatus,
+    number
+  >;
   const buckets: CallBucket[] = [];
   for (let t = range.since.getTime(); t < range.until.getTime(); t += range.bucketMs) {
-    const row = byTime.get(t);
-    buckets.push({
-      at: new Date(t),
-      ok: row?.ok ?? 0,
-      toolError: row?.toolErrors ?? 0,
-      error: row?.errors ?? 0,
-    });
+    const { at: _at, ...row } = byTime.get(t) ?? { at: "", ...empty };
+    buckets.push({ at: new Date(t), ...row });
   }
   return buckets;
 }
@@ -137,7 +159,12 @@ export async function getFailingUpstreams(now = new Date(), database?: Database)
   const db = await handle(database);
   const since = new Date(now.getTime() - RECENT_MS);
   const recent = await db
-    .select({ server: toolCalls.serverName, ...counts })
+    .select({
+      server: toolCalls.serverName,
+      calls: sql<number>`(count(*) filter (where ${reachedUpstream}))::int`,
+      // Not the upstream's failures: a credential the person has not linked, a client that gave up.
+      errors: sql<number>`(count(*) filter (where ${toolCalls.status} = 'error' and ${toolCalls.errorClass} is distinct from 'credential_missing' and ${toolCalls.errorClass} is distinct from 'cancelled'))::int`,
+    })
     .from(toolCalls)
     .where(gte(toolCalls.at, since))
     .groupBy(toolCalls.serverName);

@@ -9,6 +9,7 @@ import { csvCell, csvLine } from "@/lib/audit/csv";
 import { pruneAuditRows } from "@/lib/audit/prune";
 import {
   getCallsOverTime,
+  getFailingUpstreams,
   getMostActivePeople,
   getServerLatency,
   getToolLatency,
@@ -78,6 +79,10 @@ async function aggregates(db: Database) {
     .insert(schema.users)
     .values({ email: `agg-${randomUUID()}@example.com` })
     .returning();
+  const [limited] = await db
+    .insert(schema.users)
+    .values({ email: `agg-limited-${randomUUID()}@example.com` })
+    .returning();
   const range = resolveRange("1h", NOW);
   const minute = (m: number) => new Date(range.since.getTime() + m * 60_000 + 5_000);
   // alpha: durations 1..100 ms in minute 0; two tool errors and one error in minute 59.
@@ -86,23 +91,44 @@ async function aggregates(db: Database) {
     call(minute(59), { status: "tool_error", durationMs: 5 }),
     call(minute(59), { status: "tool_error", durationMs: 5, tool: "add" }),
     call(minute(59), { status: "error", durationMs: 30_000, serverName: "beta", errorClass: "timeout" }),
+    // gamma: two calls refused by a rate limit and one waiting on a credential (answered by the
+    // hub, no upstream time), one that asked the person for input, one ok.
+    ...["rate_limit_person", "rate_limit_server"].map((errorClass) =>
+      call(minute(30), {
+        status: "rate_limited",
+        durationMs: 0,
+        serverName: "gamma",
+        errorClass,
+        userId: limited?.id,
+      }),
+    ),
+    call(minute(31), { status: "input_required", durationMs: 3, serverName: "gamma", userId: limited?.id }),
+    call(minute(31), { durationMs: 7, serverName: "gamma", userId: limited?.id }),
+    call(minute(31), {
+      status: "error",
+      durationMs: 0,
+      serverName: "gamma",
+      errorClass: "credential_missing",
+      userId: limited?.id,
+    }),
     // Outside the range: never counted.
     call(new Date(range.since.getTime() - 1_000), { durationMs: 99_999 }),
   ]);
   const buckets = await getCallsOverTime(range, db);
   expect(buckets).toHaveLength(60);
-  expect(buckets[0]).toEqual({ at: range.since, ok: 100, toolError: 0, error: 0 });
-  expect(buckets[59]).toEqual({
-    at: new Date(range.since.getTime() + 59 * 60_000),
-    ok: 0,
-    toolError: 2,
-    error: 1,
-  });
-  expect(buckets.slice(1, 59).every((b) => b.ok + b.toolError + b.error === 0)).toBe(true);
+  const none = { ok: 0, inputRequired: 0, toolError: 0, error: 0, rateLimited: 0 };
+  const at = (m: number) => new Date(range.since.getTime() + m * 60_000);
+  expect(buckets[0]).toEqual({ ...none, at: range.since, ok: 100 });
+  expect(buckets[59]).toEqual({ ...none, at: at(59), toolError: 2, error: 1 });
+  expect(buckets[30]).toEqual({ ...none, at: at(30), rateLimited: 2 });
+  expect(buckets[31]).toEqual({ ...none, at: at(31), inputRequired: 1, ok: 1, error: 1 });
+  const others = buckets.filter((_, m) => ![0, 30, 31, 59].includes(m));
+  expect(others.every((b) => Object.values({ ...b, at: 0 }).every((n) => n === 0))).toBe(true);
 
   const servers = await getServerLatency(range, db);
   expect(servers.map((s) => [s.server, s.calls, s.toolErrors, s.errors])).toEqual([
     ["alpha", 102, 2, 0],
+    ["gamma", 5, 0, 1],
     ["beta", 1, 0, 1],
   ]);
   const alpha = servers[0];
@@ -110,17 +136,46 @@ async function aggregates(db: Database) {
   // percentile_cont interpolates: the median of 1..100 plus two 5s.
   expect(alpha?.p50).toBeCloseTo(50.5 - 1, 6);
   expect(alpha?.p99).toBeGreaterThan(98);
-  expect(servers[1]).toMatchObject({ p50: 30_000, p95: 30_000, p99: 30_000, errorRate: 1 });
+  // gamma's latency is of the two calls that reached it (3 and 7 ms), not of the hub's own answers.
+  expect(servers[1]?.p50).toBeCloseTo(5, 6);
+  expect(servers[1]?.p99).toBeLessThanOrEqual(7);
+  expect(servers[2]).toMatchObject({ p50: 30_000, p95: 30_000, p99: 30_000, errorRate: 1 });
 
   const tools = await getToolLatency(range, db);
   expect(tools.map((t) => [t.server, t.tool, t.calls])).toEqual([
     ["alpha", "echo", 101],
+    ["gamma", "echo", 5],
     ["alpha", "add", 1],
     ["beta", "echo", 1],
   ]);
   const people = await getMostActivePeople(range, db);
   expect(people[0]).toEqual({ userId: person?.id, email: person?.email, calls: 100, errors: 0 });
-  expect(people[1]).toEqual({ userId: null, email: null, calls: 3, errors: 1 });
+  expect(people[1]).toEqual({ userId: limited?.id, email: limited?.email, calls: 5, errors: 1 });
+  expect(people[2]).toEqual({ userId: null, email: null, calls: 3, errors: 1 });
+
+  // Failing upstreams: the last 15 minutes' failures of the server itself. beta's timeouts count
+  // (the one of minute 59 too);
+  // delta's calls failed for the person's or the client's reasons, which do not make it failing.
+  const recently = new Date(NOW.getTime() - 60_000);
+  await db
+    .insert(schema.toolCalls)
+    .values([
+      call(recently, {
+        serverName: "delta",
+        status: "error",
+        errorClass: "credential_missing",
+        durationMs: 0,
+      }),
+      call(recently, { serverName: "delta", status: "error", errorClass: "cancelled" }),
+      call(recently, { serverName: "delta", status: "rate_limited", errorClass: "rate_limit_server" }),
+      call(recently, { serverName: "delta" }),
+      call(recently, { serverName: "beta", status: "error", errorClass: "upstream_unavailable" }),
+      call(recently, { serverName: "beta" }),
+      call(recently, { serverName: "beta" }),
+    ]);
+  const failing = await getFailingUpstreams(NOW, db);
+  expect(failing.map((f) => [f.server, f.calls, f.errors])).toEqual([["beta", 4, 2]]);
+  expect(failing[0]?.errorRate).toBeCloseTo(0.5, 6);
 }
 
 test.describe("on PGlite", () => {

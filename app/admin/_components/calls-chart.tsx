@@ -1,13 +1,22 @@
-import type { CallBucket } from "@/lib/dashboard/queries";
+import { BUCKET_STATUSES, type BucketStatus, type CallBucket } from "@/lib/dashboard/queries";
 
 const WIDTH = 720;
 const HEIGHT = 220;
 const PAD = { top: 12, right: 12, bottom: 36, left: 48 };
-const SERIES = [
-  { key: "ok", label: "ok", color: "#16a34a" },
-  { key: "toolError", label: "tool_error", color: "#d97706" },
-  { key: "error", label: "error", color: "#dc2626" },
-] as const;
+/** Stacked bottom to top in this order; labelled with the status the audit trail shows. */
+const COLORS: Record<BucketStatus, string> = {
+  ok: "#16a34a",
+  inputRequired: "#2563eb",
+  toolError: "#d97706",
+  error: "#dc2626",
+  rateLimited: "#64748b",
+};
+const SERIES = (Object.keys(COLORS) as BucketStatus[]).map((key) => ({
+  key,
+  label: BUCKET_STATUSES[key],
+  color: COLORS[key],
+}));
+const callsIn = (bucket: CallBucket) => SERIES.reduce((sum, s) => sum + bucket[s.key], 0);
 
 const time = new Intl.DateTimeFormat("en", {
   hour: "2-digit",
@@ -26,13 +35,10 @@ function tickLabel(date: Date, spanMs: number) {
  * description with the totals, the axes are labelled, and the same numbers are in a table below.
  */
 export function CallsChart({ buckets, rangeLabel }: { buckets: CallBucket[]; rangeLabel: string }) {
-  const totals = { ok: 0, toolError: 0, error: 0 };
-  for (const b of buckets) {
-    totals.ok += b.ok;
-    totals.toolError += b.toolError;
-    totals.error += b.error;
-  }
-  const max = Math.max(1, ...buckets.map((b) => b.ok + b.toolError + b.error));
+  const totals = Object.fromEntries(
+    SERIES.map((s) => [s.key, buckets.reduce((sum, b) => sum + b[s.key], 0)]),
+  ) as Record<BucketStatus, number>;
+  const max = Math.max(1, ...buckets.map(callsIn));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const barW = plotW / Math.max(1, buckets.length);
@@ -54,7 +60,7 @@ export function CallsChart({ buckets, rangeLabel }: { buckets: CallBucket[]; ran
       >
         <title id="calls-chart-title">Tool calls over the {rangeLabel}</title>
         <desc id="calls-chart-desc">
-          {`${totals.ok} ok, ${totals.toolError} tool_error and ${totals.error} error calls; the tallest bar holds ${max}.`}
+          {`Calls by how they ended: ${SERIES.map((s) => `${totals[s.key]} ${s.label}`).join(", ")}; the tallest bar holds ${max}.`}
         </desc>
         <line
           x1={PAD.left}
@@ -140,20 +146,22 @@ export function CallsChart({ buckets, rangeLabel }: { buckets: CallBucket[]; ran
           <thead>
             <tr>
               <th scope="col">From (UTC)</th>
-              <th scope="col">ok</th>
-              <th scope="col">tool_error</th>
-              <th scope="col">error</th>
+              {SERIES.map((s) => (
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {buckets
-              .filter((b) => b.ok + b.toolError + b.error > 0)
+              .filter((b) => callsIn(b) > 0)
               .map((b) => (
                 <tr key={b.at.getTime()}>
                   <td>{b.at.toISOString().slice(0, 16).replace("T", " ")}</td>
-                  <td>{b.ok}</td>
-                  <td>{b.toolError}</td>
-                  <td>{b.error}</td>
+                  {SERIES.map((s) => (
+                    <td key={s.key}>{b[s.key]}</td>
+                  ))}
                 </tr>
               ))}
           </tbody>

@@ -3,13 +3,19 @@ import type { LatencyRow } from "@/lib/dashboard/queries";
 const ROW = 26;
 const LEFT = 170;
 const WIDTH = 720;
+/** Widest first, so each narrower bar is drawn over the one before. */
+const BARS = [
+  { key: "p99", color: "#fecaca" },
+  { key: "p95", color: "#fdba74" },
+  { key: "p50", color: "#3b82f6" },
+] as const;
 
 /**
  * p50, p95 and p99 per server as nested horizontal bars on one linear scale, drawn on the server;
  * the numbers are in the table beside it.
  */
 export function LatencyChart({ rows, title }: { rows: LatencyRow[]; title: string }) {
-  const max = Math.max(1, ...rows.map((r) => r.p99));
+  const max = Math.max(1, ...rows.map((r) => r.p99 ?? 0));
   const height = rows.length * ROW + 34;
   const x = (ms: number) => LEFT + (ms / max) * (WIDTH - LEFT - 16);
   return (
@@ -29,15 +35,17 @@ export function LatencyChart({ rows, title }: { rows: LatencyRow[]; title: strin
             <text x={LEFT - 8} y={top + 15} fontSize="11" fill="#334155" textAnchor="end">
               {label.length > 26 ? `${label.slice(0, 25)}…` : label}
             </text>
-            <rect x={LEFT} y={top + 4} width={x(row.p99) - LEFT} height={14} fill="#fecaca">
-              <title>{`${label} p99 ${Math.round(row.p99)} ms`}</title>
-            </rect>
-            <rect x={LEFT} y={top + 4} width={x(row.p95) - LEFT} height={14} fill="#fdba74">
-              <title>{`${label} p95 ${Math.round(row.p95)} ms`}</title>
-            </rect>
-            <rect x={LEFT} y={top + 4} width={x(row.p50) - LEFT} height={14} fill="#3b82f6">
-              <title>{`${label} p50 ${Math.round(row.p50)} ms`}</title>
-            </rect>
+            {row.p50 === null ? (
+              <text x={LEFT} y={top + 15} fontSize="11" fill="#64748b">
+                no call reached the server
+              </text>
+            ) : (
+              BARS.map(({ key, color }) => (
+                <rect key={key} x={LEFT} y={top + 4} width={x(row[key] ?? 0) - LEFT} height={14} fill={color}>
+                  <title>{`${label} ${key} ${Math.round(row[key] ?? 0)} ms`}</title>
+                </rect>
+              ))
+            )}
           </g>
         );
       })}

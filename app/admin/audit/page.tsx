@@ -8,7 +8,13 @@ import { AuditView, loadAuditPage, type SearchParams, TextFilter } from "./_comp
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
-const tone = { ok: "green", tool_error: "amber", error: "red", rate_limited: "slate" } as const;
+const tone = {
+  ok: "green",
+  input_required: "blue",
+  tool_error: "amber",
+  error: "red",
+  rate_limited: "slate",
+} as const;
 
 export default async function AuditCallsPage({ searchParams }: { searchParams: SearchParams }) {
   await requireAdmin();
