@@ -5,16 +5,18 @@ export async function register() {
   // Before anything allocates much: keep the heap close to what it holds (lib/runtime/heap.ts).
   const { tuneHeapGrowth } = await import("@/lib/runtime/heap");
   tuneHeapGrowth();
-  // The front door, ahead of Next.js: odd methods answered by the API's rules (lib/http/method-guard.ts).
+  // The front door, ahead of Next.js (Next.js serves no request before register() returns). First
+  // the MCP endpoint, served without Next.js's router with the handler the MCP routes offer when
+  // Next.js first loads one (lib/mcp/node-endpoint.ts): it answers every request it takes itself,
+  // so the method guard's response wrappers are left to the requests Next.js serves. Then odd
+  // methods, answered by the API's rules (lib/http/method-guard.ts).
   const { addFrontDoorStep } = await import("@/lib/http/front-door");
+  const { serveMcpFromNode } = await import("@/lib/mcp/node-endpoint");
+  addFrontDoorStep(serveMcpFromNode);
   const { guardMethod } = await import("@/lib/http/method-guard");
   addFrontDoorStep(guardMethod);
   const { startHubOrExit } = await import("@/lib/setup/bootstrap");
   await startHubOrExit();
-  // Once the database is ready: the MCP endpoint, served without Next.js's router with the handler
-  // the MCP routes offer when Next.js first loads one (lib/mcp/node-endpoint.ts).
-  const { serveMcpFromNode } = await import("@/lib/mcp/node-endpoint");
-  addFrontDoorStep(serveMcpFromNode);
   // Audit retention (issue 8): prunes old call-log and admin-trail rows now and every hour.
   const { startAuditPruneJob } = await import("@/lib/audit/prune-job");
   startAuditPruneJob();

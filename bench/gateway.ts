@@ -24,7 +24,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = [1, 8, 32];
 const EVERYTHING = path.join(ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
 
-type Stats = { p50: number; p99: number; rate: number; calls: number };
+/** cpuPerCallUs: the server process's CPU time (user + system) over the measured calls, when asked. */
+type Stats = { p50: number; p99: number; rate: number; calls: number; cpuPerCallUs?: number };
 type Call = () => Promise<unknown>;
 
 function percentile(sorted: number[], p: number): number {
@@ -32,8 +33,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** Each worker calls in a loop for SECONDS after a short warm-up; latencies of every call. */
-async function measure(workers: Call[], seconds = SECONDS): Promise<Stats> {
+/** CPU seconds (user + system) one process has used so far, from /proc (10 ms resolution). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Each worker calls in a loop for SECONDS after a short warm-up; latencies of every call. With
+ * `serverPid`, also the CPU time that process spent per measured call: less noisy than latency
+ * on a shared machine, and what a gateway adds to the server behind it.
+ */
+async function measure(workers: Call[], seconds = SECONDS, serverPid?: number): Promise<Stats> {
   const warmUntil = performance.now() + 300;
   await Promise.all(
     workers.map(async (call) => {
@@ -41,6 +53,7 @@ async function measure(workers: Call[], seconds = SECONDS): Promise<Stats> {
     }),
   );
   const latencies: number[] = [];
+  const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -59,6 +72,7 @@ async function measure(workers: Call[], seconds = SECONDS): Promise<Stats> {
     p99: percentile(latencies, 99),
     rate: latencies.length / elapsed,
     calls: latencies.length,
+    ...(serverPid && { cpuPerCallUs: ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / latencies.length }),
   };
 }
 
@@ -224,6 +238,7 @@ async function main() {
       const opened = await targets[2]?.open(1);
       const stats = await measure(opened?.calls ?? [], 10);
       await opened?.close();
+      await stdioClient.close(); // its child would keep this script alive
       console.log(`hub, 1 client, profiled: p50 ${stats.p50.toFixed(2)} ms; profile in ${profileDir}`);
       return;
     }
@@ -243,14 +258,14 @@ async function main() {
     await stdioClient.close();
     // The same call with plain fetch at one client: the servers' own time, without the SDK client.
     const raw: Array<{ target: string; runs: Stats[] }> = [];
-    for (const [target, url, tool, headers] of [
-      ["direct-http", `http://localhost:${ports.everything}/mcp`, "echo", {}],
-      ["hub", `${hub.url}/api/mcp/bench`, "every-echo", hubHeaders],
-      ["supergateway", `http://localhost:${ports.supergateway}/mcp`, "echo", {}],
+    for (const [target, url, tool, headers, pid] of [
+      ["direct-http", `http://localhost:${ports.everything}/mcp`, "echo", {}, everything.pid],
+      ["hub", `${hub.url}/api/mcp/bench`, "every-echo", hubHeaders, hub.pid],
+      ["supergateway", `http://localhost:${ports.supergateway}/mcp`, "echo", {}, supergateway.pid],
     ] as const) {
       const request = await rawSession(url, headers);
       const call = () => request("tools/call", { name: tool, arguments: { message: "bench" } });
-      raw.push({ target, runs: [await measure([call]), await measure([call])] });
+      raw.push({ target, runs: [await measure([call], SECONDS, pid), await measure([call], SECONDS, pid)] });
     }
     const loadedRss = hubRss(hub.pid ?? 0);
 
@@ -294,6 +309,16 @@ async function main() {
           2,
         ),
       );
+    // A tools/call by the same person, whose calls route among those 500 tools (plain fetch).
+    const manyCall: Stats[] = [];
+    for (let run = 0; run < 2; run++)
+      manyCall.push(
+        await measure(
+          [() => rawLister("tools/call", { name: "many00-tool_00", arguments: { input: "bench" } })],
+          SECONDS,
+          hub.pid,
+        ),
+      );
     const listRuns: Stats[] = [];
     for (let run = 0; run < 2; run++)
       listRuns.push(
@@ -327,6 +352,7 @@ async function main() {
       coldList: cold,
       list: listRuns,
       rawList,
+      manyCall,
       raw,
       notes,
     });
@@ -354,6 +380,7 @@ function render(
     coldList: number;
     list: Stats[];
     rawList: Stats[];
+    manyCall: Stats[];
     raw: Array<{ target: string; runs: Stats[] }>;
     notes: string[];
   },
@@ -385,8 +412,8 @@ function render(
     "",
     "The same `tools/call` with plain fetch (a 2025-11-25 session, one client, no SDK client validating the answers):",
     "",
-    "| target | p50 ms | p99 ms | calls/s | hub added p50 ms |",
-    "|---|---|---|---|---|",
+    "| target | p50 ms | p99 ms | calls/s | hub added p50 ms | server process CPU per call µs |",
+    "|---|---|---|---|---|---|",
     ...extra.raw.map(({ target, runs }) => {
       const fmt = (f: (r: Stats) => number, digits = 2) => runs.map((r) => f(r).toFixed(digits)).join(" / ");
       const stdio = [1, 2].map((run) => get("direct-stdio", 1, run).p50);
@@ -394,10 +421,14 @@ function render(
         target === "direct-http"
           ? "-"
           : runs.map((r, i) => (r.p50 - (stdio[i] as number)).toFixed(2)).join(" / ");
-      return `| ${target} | ${fmt((r) => r.p50)} | ${fmt((r) => r.p99)} | ${fmt((r) => r.rate, 0)} | ${added} |`;
+      return `| ${target} | ${fmt((r) => r.p50)} | ${fmt((r) => r.p99)} | ${fmt((r) => r.rate, 0)} | ${added} | ${fmt((r) => r.cpuPerCallUs ?? Number.NaN, 0)} |`;
     }),
     "",
+    '"Server process CPU per call" is the CPU time (user + system, from /proc) of the process that answers the HTTP request (server-everything itself; the hub\'s `next start`; supergateway), without the stdio server behind a gateway, over the measured calls.',
+    "",
     `tools/list of 500 tools (20 servers × 25) through the hub: first (uncached, 20 upstreams spawned) ${extra.coldList.toFixed(0)} ms; cached, SDK client: p50 ${extra.list.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.list.map((s) => s.p99.toFixed(2)).join(" / ")} ms; cached, plain fetch (the hub's own time, 140 KB answer): p50 ${extra.rawList.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.rawList.map((s) => s.p99.toFixed(2)).join(" / ")} ms.`,
+    "",
+    `tools/call of one of those 500 tools (the person sees all 500; plain fetch, one client): p50 ${extra.manyCall.map((s) => s.p50.toFixed(2)).join(" / ")} ms, p99 ${extra.manyCall.map((s) => s.p99.toFixed(2)).join(" / ")} ms, hub CPU per call ${extra.manyCall.map((s) => (s.cpuPerCallUs ?? Number.NaN).toFixed(0)).join(" / ")} µs.`,
     "",
     `Hub RSS (next start, without upstream children): ${extra.idleRss.toFixed(0)} MB after start, ${extra.loadedRss.toFixed(0)} MB after the call runs, ${extra.sessionsRss.toFixed(0)} MB with 200 open sessions.`,
     ...extra.notes.map((note) => `\nNote: ${note}`),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const KEY_PREFIX = "mcphub_";
 /** `mcphub_` and 32 random bytes in base64url (43 characters). */
@@ -12,9 +12,12 @@ export function looksLikeKey(value: string): boolean {
   return KEY_PATTERN.test(value);
 }
 
-/** SHA-256 is enough for keys: they carry 256 random bits, so there is nothing to brute-force. */
+/**
+ * SHA-256 is enough for keys: they carry 256 random bits, so there is nothing to brute-force. Every
+ * MCP request hashes its key: the one-shot hash() skips building a Hash object each time.
+ */
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }
 
 /** What people see of a key after it was shown once, such as `mcphub_…x7Qa`. */

@@ -156,12 +156,38 @@ async function gather<K extends ListKind>(
   );
 }
 
-/** The tools a person sees, with exposed names, and the table that routes a call back. */
+/**
+ * The last tool catalog built for one answer of getVisibleServers (the same array for a second)
+ * and the upstream lists it was built from (the same arrays until an upstream's list changes or
+ * its connection is replaced). Every tools/call routes through the catalog: without this it named
+ * every visible tool again on each call, 500 names for a person with 20 servers of 25 tools.
+ */
+const builtToolCatalogs = processWide(
+  "builtToolCatalogs",
+  () => new WeakMap<VisibleServer[], { lists: Tool[][]; catalog: Catalog<Tool> }>(),
+);
+
+/**
+ * The tools a person sees, with exposed names, and the table that routes a call back. Callers
+ * share the catalog they are given and must not change it.
+ */
 export async function buildToolCatalog(
   visible: VisibleServer[],
   caller: UpstreamCaller,
 ): Promise<Catalog<Tool>> {
   const results = await gather(visible, caller, "tools");
+  const lists = results.flatMap((result) => ("items" in result ? [result.items] : []));
+  // Only a catalog of servers that all answered is kept: one left out or waiting for a
+  // credential is looked at again on the next request.
+  const reusable = lists.length === results.length;
+  const built = builtToolCatalogs.get(visible);
+  if (reusable && built && lists.every((list, i) => list === built.lists[i])) return built.catalog;
+  const catalog = assembleToolCatalog(results);
+  if (reusable) builtToolCatalogs.set(visible, { lists, catalog });
+  return catalog;
+}
+
+function assembleToolCatalog(results: Awaited<ReturnType<typeof gather<"tools">>>): Catalog<Tool> {
   const items: Tool[] = [];
   const routes = new Map<string, Route>();
   const failed: string[] = [];

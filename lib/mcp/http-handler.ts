@@ -49,10 +49,21 @@ function unauthorized(reason: string, keySent: boolean) {
   );
 }
 
+let allowed: { publicUrl: string; hosts: Set<string> } | undefined;
+/** The public URL's host name and loopback's, worked out again only when the public URL changes. */
+function allowedHostsNow(): Set<string> {
+  const publicUrl = getPublicUrl();
+  if (allowed?.publicUrl !== publicUrl)
+    allowed = {
+      publicUrl,
+      hosts: new Set([new URL(publicUrl).hostname, "localhost", "127.0.0.1", "[::1]"]),
+    };
+  return allowed.hosts;
+}
+
 /** Hosts and origins the endpoint answers: the public URL's and loopback (DNS-rebinding protection). */
 function allowedOrigin(request: Request): string | null {
-  const publicUrl = new URL(getPublicUrl());
-  const allowedHosts = new Set([publicUrl.hostname, "localhost", "127.0.0.1", "[::1]"]);
+  const allowedHosts = allowedHostsNow();
   const host = request.headers.get("host")?.replace(/:\d+$/, "");
   if (host && !allowedHosts.has(host)) return `Host ${host} is not served here`;
   const origin = request.headers.get("origin");
@@ -127,6 +138,19 @@ export function handleMcpRequest(
   );
 }
 
+const checkedGroupNames = new Map<string, boolean>();
+/** groupNameSchema's verdict, remembered: a client sends the same group's name with every request. */
+function isPossibleGroupName(name: string): boolean {
+  let possible = checkedGroupNames.get(name);
+  if (possible === undefined) {
+    possible = groupNameSchema.safeParse(name).success;
+    // Names come from URLs anyone can send: the memory stays bounded.
+    if (checkedGroupNames.size >= 1_000) checkedGroupNames.clear();
+    checkedGroupNames.set(name, possible);
+  }
+  return possible;
+}
+
 /** 503 with Retry-After: the request may be sent again as it is once the database is back. */
 function databaseUnavailable(): Response {
   return jsonRpcError(503, -32000, DATABASE_UNAVAILABLE_MESSAGE, {
@@ -149,7 +173,7 @@ async function serveMcpRequest(
   if (principal instanceof Response) return principal;
   const scope: Scope = groupName ? { kind: "group", name: groupName } : { kind: "active" };
   // A name no group can have (a NUL byte, a slash) is not looked up: it answers like an unknown group.
-  const impossible = groupName !== undefined && !groupNameSchema.safeParse(groupName).success;
+  const impossible = groupName !== undefined && !isPossibleGroupName(groupName);
   if (groupName && (impossible || (await getVisibleServers(principal.userId, scope)) === null)) {
     return jsonRpcError(
       404,
@@ -246,6 +270,10 @@ function withOpeningComment(response: Response): Response {
   });
 }
 
+function sameScope(a: Scope, b: Scope): boolean {
+  return a.kind === b.kind && (a.kind === "active" || (b.kind === "group" && a.name === b.name));
+}
+
 async function handleLegacy(
   request: Request,
   body: unknown,
@@ -257,11 +285,7 @@ async function handleLegacy(
   if (sessionId) {
     const session = getSession(sessionId);
     // Another person's session id answers exactly like an unknown one.
-    if (
-      !session ||
-      session.userId !== principal.userId ||
-      JSON.stringify(session.scope) !== JSON.stringify(scope)
-    ) {
+    if (!session || session.userId !== principal.userId || !sameScope(session.scope, scope)) {
       return jsonRpcError(404, -32001, "Session not found: initialize a new session");
     }
     session.lastSeen = Date.now();

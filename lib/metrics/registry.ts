@@ -18,8 +18,20 @@ export type Family = {
   samples: Sample[];
 };
 
+/**
+ * One string per label set, whatever the order its labels were given in. Runs for every counted
+ * call, so no JSON and no locale-aware sort: names are sorted by code unit, and each value is
+ * preceded by its length, so no value (a server name is the admin's choice) can pass for two.
+ */
 function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  const names = Object.keys(labels);
+  if (names.length > 1) names.sort();
+  let key = "";
+  for (const name of names) {
+    const value = labels[name] ?? "";
+    key += `${name}\u0000${value.length}\u0000${value}`;
+  }
+  return key;
 }
 
 export function escapeLabelValue(value: string): string {

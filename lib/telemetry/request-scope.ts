@@ -75,7 +75,7 @@ export async function serveInRequestScope(
     try {
       response = await serve();
     } catch (error) {
-      const { logger } = await import("@/lib/logger");
+      const logger = await loadLogger();
       const { isDatabaseUnavailable } = await import("@/lib/db/unavailable");
       // An unreachable database is an outage the admin sees in the health check, not a bug: one
       // warning line per request, without the stack.
@@ -108,17 +108,28 @@ export async function serveInRequestScope(
 /**
  * One line per answer: refusals and errors at info (what a person quoting an X-Request-Id is
  * looking for), successes at debug. The path is logged without its query, where a `?key=` may be.
+ * A line the log level drops is not built at all: successes are every MCP call's path.
  */
 async function logAnswer(request: Request, response: Response, scope: RequestScope): Promise<void> {
   const failed = response.status >= 400 || scope.errorType !== undefined;
-  const { logger } = await import("@/lib/logger");
+  const level = response.status >= 500 ? "error" : failed ? "info" : "debug";
+  const logger = await loadLogger();
+  if (!logger.isLevelEnabled(level)) return;
   const fields = {
     method: request.method,
     path: new URL(request.url).pathname,
     status: response.status,
     ...(scope.errorType && { errorType: scope.errorType }),
   };
-  if (response.status >= 500) logger.error(fields, "request failed");
-  else if (failed) logger.info(fields, "request refused");
-  else logger.debug(fields, "request served");
+  logger[level](fields, ANSWER_MESSAGES[level]);
+}
+
+const ANSWER_MESSAGES = { error: "request failed", info: "request refused", debug: "request served" };
+
+type Logger = typeof import("@/lib/logger")["logger"];
+let logger: Logger | undefined;
+/** The logger imports this module (for requestLogFields), so it is imported when first needed. */
+async function loadLogger(): Promise<Logger> {
+  logger ??= (await import("@/lib/logger")).logger;
+  return logger;
 }

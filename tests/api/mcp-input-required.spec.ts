@@ -264,6 +264,8 @@ test("the upstream's list changes reach the hub over subscriptions/listen: a new
   const added = (await call(alice, `${PREFIX}-add_tool`)).message.result.content[0].text;
   // The hub's cached list is dropped when the notification arrives, not on a timer.
   await expect.poll(names, { timeout: 5_000 }).toContain(`${PREFIX}-${added}`);
+  // Calls route through a catalog kept between calls: it is rebuilt from the new list at once.
+  expect((await call(alice, `${PREFIX}-${added}`)).message.result.content[0].text).toBe(added);
 });
 
 test("protocolVersion: refused where it cannot apply, with the fix", async () => {

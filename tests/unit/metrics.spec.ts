@@ -19,6 +19,19 @@ test.describe("Prometheus text exposition 0.0.4", () => {
     );
   });
 
+  test("label sets that read alike stay apart: server names are the admin's choice", () => {
+    const counter = new Counter("mcphub_apart_total", "apart");
+    // Joined naively, each pair below would give one key.
+    counter.inc({ server: "a", status: "b" });
+    counter.inc({ server: "a\u0000status\u0000b" });
+    counter.inc({ server: "a\u00001\u0000b", status: "" });
+    counter.inc({ server: "", status: "" });
+    counter.inc({ server: "" });
+    expect(counter.collect().samples).toHaveLength(5);
+    expect(counter.get({ status: "b", server: "a" })).toBe(1);
+    expect(counter.get({ server: "" })).toBe(1);
+  });
+
   test("label values escape backslash, quote and newline", () => {
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
   });
