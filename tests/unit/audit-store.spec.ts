@@ -157,22 +157,20 @@ async function aggregates(db: Database) {
   // (the one of minute 59 too);
   // delta's calls failed for the person's or the client's reasons, which do not make it failing.
   const recently = new Date(NOW.getTime() - 60_000);
-  await db
-    .insert(schema.toolCalls)
-    .values([
-      call(recently, {
-        serverName: "delta",
-        status: "error",
-        errorClass: "credential_missing",
-        durationMs: 0,
-      }),
-      call(recently, { serverName: "delta", status: "error", errorClass: "cancelled" }),
-      call(recently, { serverName: "delta", status: "rate_limited", errorClass: "rate_limit_server" }),
-      call(recently, { serverName: "delta" }),
-      call(recently, { serverName: "beta", status: "error", errorClass: "upstream_unavailable" }),
-      call(recently, { serverName: "beta" }),
-      call(recently, { serverName: "beta" }),
-    ]);
+  await db.insert(schema.toolCalls).values([
+    call(recently, {
+      serverName: "delta",
+      status: "error",
+      errorClass: "credential_missing",
+      durationMs: 0,
+    }),
+    call(recently, { serverName: "delta", status: "error", errorClass: "cancelled" }),
+    call(recently, { serverName: "delta", status: "rate_limited", errorClass: "rate_limit_server" }),
+    call(recently, { serverName: "delta" }),
+    call(recently, { serverName: "beta", status: "error", errorClass: "upstream_unavailable" }),
+    call(recently, { serverName: "beta" }),
+    call(recently, { serverName: "beta" }),
+  ]);
   const failing = await getFailingUpstreams(NOW, db);
   expect(failing.map((f) => [f.server, f.calls, f.errors])).toEqual([["beta", 4, 2]]);
   expect(failing[0]?.errorRate).toBeCloseTo(0.5, 6);
