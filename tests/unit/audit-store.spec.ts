@@ -174,6 +174,20 @@ async function aggregates(db: Database) {
   const failing = await getFailingUpstreams(NOW, db);
   expect(failing.map((f) => [f.server, f.calls, f.errors])).toEqual([["beta", 4, 2]]);
   expect(failing[0]?.errorRate).toBeCloseTo(0.5, 6);
+
+  // A server whose every call the hub refused has no latency (the page shows "–"), not 0 ms.
+  await db.insert(schema.toolCalls).values(
+    Array.from({ length: 3 }, () =>
+      call(recently, {
+        serverName: "zeta",
+        status: "rate_limited",
+        errorClass: "rate_limit_server",
+        durationMs: 0,
+      }),
+    ),
+  );
+  const zeta = (await getServerLatency(range, db)).find((s) => s.server === "zeta");
+  expect(zeta).toMatchObject({ calls: 3, p50: null, p95: null, p99: null });
 }
 
 test.describe("on PGlite", () => {
