@@ -10,11 +10,14 @@ export async function register() {
   // Next.js first loads one (lib/mcp/node-endpoint.ts): it answers every request it takes itself,
   // so the method guard's response wrappers are left to the requests Next.js serves. Then odd
   // methods, answered by the API's rules (lib/http/method-guard.ts).
-  const { addFrontDoorStep } = await import("@/lib/http/front-door");
+  const { addFrontDoorStep, answerClientErrorsWith } = await import("@/lib/http/front-door");
   const { serveMcpFromNode } = await import("@/lib/mcp/node-endpoint");
   addFrontDoorStep(serveMcpFromNode);
   const { guardMethod } = await import("@/lib/http/method-guard");
   addFrontDoorStep(guardMethod);
+  // Requests Node's HTTP parser refuses (headers over its limit, broken HTTP) get a JSON error too.
+  const { answerClientError } = await import("@/lib/http/client-error");
+  answerClientErrorsWith(answerClientError);
   const { startHubOrExit } = await import("@/lib/setup/bootstrap");
   await startHubOrExit();
   // Audit retention (issue 8): prunes old call-log and admin-trail rows now and every hour.

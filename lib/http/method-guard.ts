@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { frontDoorErrorBody } from "./front-door-error";
 
 /**
  * Two answers Next.js gives before any route or proxy code runs, made to follow the API's rules:
@@ -74,13 +75,7 @@ function fillEmpty405(request: http.IncomingMessage, response: http.ServerRespon
 }
 
 function errorBody(path: string, message: string): string {
-  const isMcp =
-    path === "/api/mcp" || path.startsWith("/api/mcp/") || path === "/mcp" || path.startsWith("/mcp/");
-  return JSON.stringify(
-    isMcp
-      ? { jsonrpc: "2.0", id: null, error: { code: -32600, message } }
-      : { error: { code: "method_not_allowed", message } },
-  );
+  return frontDoorErrorBody(path, "method_not_allowed", message);
 }
 
 function send(response: http.ServerResponse, status: number, body: string, allow: string): void {
