@@ -1,6 +1,8 @@
 import { randomInt } from "node:crypto";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
+import { HUB_PORT } from "../support/env";
+import { startFixture, stopFixture } from "../support/fixtures";
 import {
   apiOk,
   createGroup,
@@ -125,4 +127,46 @@ test("a stdio server that never answers initialize costs the list no more than i
     { key: person.key },
   );
   expect(call.message.error).toEqual(unknownToolError(`${broken}-echo`));
+});
+
+test("the admin sees a server recover at once: a list after an error is written even when it repeats the last one", async () => {
+  // Per-person connections: each person's first list is fetched from the upstream and reported.
+  const port = HUB_PORT + 62;
+  const url = `http://127.0.0.1:${port}/mcp`;
+  let fixture = await startFixture("tests/fixtures/servers/fault-server.mjs", port);
+  try {
+    const server = await createServer("flaky", { type: "streamable-http", url, isolation: "token" });
+    const group = await createGroup([server]);
+    const listBy = async (prefix: string) => {
+      const person = await createPerson(prefix);
+      await setGroupActive(person, group);
+      return mcpRaw("/api/mcp", rpc("tools/list"), { key: person.key });
+    };
+    const status = async () => (await apiOk("GET", `/api/v1/servers/${server}`)).status;
+
+    expect((await listBy("first")).status).toBe(200);
+    // The list is reported after it is answered, without holding the answer up.
+    await expect.poll(async () => (await status()).toolCount, { timeout: 5_000 }).toBeGreaterThan(0);
+    const first = await status();
+    expect(first.lastError).toBeNull();
+    // The same list moments later is not written again (a burst of new people wrote it each time).
+    expect((await listBy("second")).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // time for a write that should not come
+    expect((await status()).toolsListedAt).toBe(first.toolsListedAt);
+
+    await stopFixture(fixture);
+    await listBy("during");
+    await expect
+      .poll(async () => (await status()).lastError, { timeout: 5_000 })
+      .toMatch(/Connection refused/);
+
+    // Back up with the very same list, well inside the rewrite interval: the error clears now.
+    fixture = await startFixture("tests/fixtures/servers/fault-server.mjs", port);
+    const after = await listBy("after");
+    expect(after.message.result.tools.length).toBe(first.toolCount);
+    await expect.poll(async () => (await status()).lastError, { timeout: 5_000 }).toBeNull();
+    expect(Date.parse((await status()).toolsListedAt)).toBeGreaterThan(Date.parse(first.toolsListedAt));
+  } finally {
+    await stopFixture(fixture);
+  }
 });
