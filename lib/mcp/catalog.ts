@@ -31,6 +31,9 @@ type Item = { tools: Tool; prompts: Prompt; resources: Resource; resourceTemplat
 
 const MAX_PAGES = 50;
 
+/** Lists that have arrived, by the promise cached on the connection (forgotten with it). */
+const arrivedLists = processWide("arrivedUpstreamLists", () => new WeakMap<Promise<unknown[]>, unknown[]>());
+
 /** Every page of one list from one upstream, cached on the connection until it says the list changed. */
 export function listFromUpstream<K extends ListKind>(
   connection: UpstreamConnection,
@@ -82,6 +85,7 @@ export function listFromUpstream<K extends ListKind>(
   connection.lists.set(kind, guarded);
   guarded.then(
     (items) => {
+      arrivedLists.set(guarded, items);
       if (kind === "tools") lastListedTools.set(connection.server.id, items as Tool[]);
       if (kind === "tools")
         void recordToolSnapshot(
@@ -96,6 +100,20 @@ export function listFromUpstream<K extends ListKind>(
     () => connection.lists.delete(kind),
   );
   return guarded;
+}
+
+/**
+ * The list cached on an open connection, when it has arrived: what nearly every request finds.
+ * Taken as it is, without the connection's promise, a list timeout's timer or a race per server
+ * (for a person with 20 servers, each tools/call paid that 20 times).
+ */
+function listAtHand<K extends ListKind>(
+  server: Server,
+  caller: UpstreamCaller,
+  kind: K,
+): Item[K][] | undefined {
+  const cached = getUpstreamPool().peek(server, caller)?.lists.get(kind);
+  return cached && (arrivedLists.get(cached) as Item[K][] | undefined);
 }
 
 /** Lists from an upstream; one that forgot our session (it restarted) is asked once more on a new one. */
@@ -134,6 +152,8 @@ async function gather<K extends ListKind>(
 > {
   return Promise.all(
     visible.map(async (entry) => {
+      const atHand = listAtHand(entry.server, caller, kind);
+      if (atHand) return { entry, items: atHand };
       // The list timeout bounds the connect too: an upstream that hangs while starting must not hold
       // the others' list for the whole connect timeout. Its connect goes on in the background.
       const timeout = entry.server.config.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;

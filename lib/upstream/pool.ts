@@ -60,6 +60,8 @@ function connectionKey(server: Server, caller: UpstreamCaller): string {
  */
 export class UpstreamPool {
   private readonly connections = new Map<string, Promise<UpstreamConnection>>();
+  /** Connections that finished opening, by the promise the pool holds (gone when it is dropped). */
+  private readonly opened = new WeakMap<Promise<UpstreamConnection>, UpstreamConnection>();
   private readonly failures = new Map<string, Failure>();
   private readonly reaper: NodeJS.Timeout;
 
@@ -87,10 +89,21 @@ export class UpstreamPool {
         ? this.openBuiltin(key, server, server.config.builtin, caller)
         : this.open(key, server, caller);
     this.connections.set(key, opening);
-    opening.catch(() => {
-      if (this.connections.get(key) === opening) this.connections.delete(key);
-    });
+    opening.then(
+      (connection) => this.opened.set(opening, connection),
+      () => {
+        if (this.connections.get(key) === opening) this.connections.delete(key);
+      },
+    );
     return opening;
+  }
+
+  /** The connection acquire() would give, when it is already open: no waiting, no opening. */
+  peek(server: Server, caller: UpstreamCaller): UpstreamConnection | undefined {
+    const pending = this.connections.get(connectionKey(server, caller));
+    const connection = pending && this.opened.get(pending);
+    if (connection) connection.lastUsed = Date.now();
+    return connection;
   }
 
   private async open(key: string, server: Server, caller: UpstreamCaller): Promise<UpstreamConnection> {
