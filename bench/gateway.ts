@@ -8,6 +8,7 @@
 // twice; the same call at one client with plain fetch (the servers' own time, without the SDK
 // client's validation); then tools/list of 500 tools (20 servers × 25) through the hub (SDK client
 // and plain fetch), the hub's RSS, and its RSS with 200 open sessions. Ports 3720-3749 (BENCH_PORT_BASE). BENCH_SECONDS per measurement (3).
+// BENCH_ONE_CLIENT=<rounds> instead alternates hub and supergateway at one client (plain fetch) that many rounds.
 // Prints a Markdown report and writes it to tests/.artifacts/bench-gateway.md.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,8 +25,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = [1, 8, 32];
 const EVERYTHING = path.join(ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
 
-/** cpuPerCallUs: the server process's CPU time (user + system) over the measured calls, when asked. */
-type Stats = { p50: number; p99: number; rate: number; calls: number; cpuPerCallUs?: number };
+/**
+ * cpuPerCallUs: the server process's CPU time (user + system) over the measured calls, when asked;
+ * syscallsPerCall: its read and write system calls (of every kind: sockets, pipes, files) per call.
+ */
+type Stats = {
+  p50: number;
+  p99: number;
+  rate: number;
+  calls: number;
+  cpuPerCallUs?: number;
+  syscallsPerCall?: number;
+};
 type Call = () => Promise<unknown>;
 
 function percentile(sorted: number[], p: number): number {
@@ -38,6 +49,12 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Read and write system calls one process (all its threads) has made so far, from /proc. */
+function readWriteSyscalls(pid: number): number {
+  const io = readFileSync(`/proc/${pid}/io`, "utf8");
+  return Number(/syscr: (\d+)/.exec(io)?.[1]) + Number(/syscw: (\d+)/.exec(io)?.[1]);
 }
 
 /**
@@ -54,6 +71,7 @@ async function measure(workers: Call[], seconds = SECONDS, serverPid?: number): 
   );
   const latencies: number[] = [];
   const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
+  const syscallsBefore = serverPid ? readWriteSyscalls(serverPid) : 0;
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -72,7 +90,10 @@ async function measure(workers: Call[], seconds = SECONDS, serverPid?: number): 
     p99: percentile(latencies, 99),
     rate: latencies.length / elapsed,
     calls: latencies.length,
-    ...(serverPid && { cpuPerCallUs: ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / latencies.length }),
+    ...(serverPid && {
+      cpuPerCallUs: ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / latencies.length,
+      syscallsPerCall: (readWriteSyscalls(serverPid) - syscallsBefore) / latencies.length,
+    }),
   };
 }
 
@@ -144,6 +165,37 @@ function hubRss(groupId: number): number {
 
 type Row = { target: string; clients: number; run: number } & Stats;
 
+type Gateway = { target: string; url: string; tool: string; headers: Record<string, string>; pid?: number };
+
+/** Alternating rounds of sequential calls (plain fetch) through each gateway; per round and the medians. */
+async function compareAtOneClient(rounds: number, gateways: Gateway[]): Promise<void> {
+  const sessions = await Promise.all(gateways.map((g) => rawSession(g.url, g.headers)));
+  const results: Stats[][] = gateways.map(() => []);
+  for (let round = 1; round <= rounds; round++) {
+    const line: string[] = [];
+    for (const [i, gateway] of gateways.entries()) {
+      const request = sessions[i] as Awaited<ReturnType<typeof rawSession>>;
+      const stats = await measure(
+        [() => request("tools/call", { name: gateway.tool, arguments: { message: "bench" } })],
+        2,
+        gateway.pid,
+      );
+      results[i]?.push(stats);
+      line.push(
+        `${gateway.target} p50 ${stats.p50.toFixed(3)} ms, ${stats.cpuPerCallUs?.toFixed(0)} µs CPU/call, ${stats.syscallsPerCall?.toFixed(1)} read/write syscalls/call, ${stats.calls} calls`,
+      );
+    }
+    console.log(`round ${round}: ${line.join(" | ")}`);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  for (const [i, gateway] of gateways.entries()) {
+    const runs = results[i] ?? [];
+    console.log(
+      `${gateway.target}: median p50 ${median(runs.map((r) => r.p50)).toFixed(3)} ms, median CPU/call ${median(runs.map((r) => r.cpuPerCallUs ?? 0)).toFixed(0)} µs`,
+    );
+  }
+}
+
 async function main() {
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -174,6 +226,8 @@ async function main() {
     env: database.env,
     nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
+  // Node's warnings carry the pid of the process that printed them (the hub writes to this output too).
+  console.log(`process ids: this benchmark ${process.pid}, hub ${hub.pid}, supergateway ${supergateway.pid}`);
   try {
     await waitForPort(`http://localhost:${ports.everything}/mcp`);
     await waitForPort(`http://localhost:${ports.supergateway}/mcp`);
@@ -240,6 +294,37 @@ async function main() {
       await opened?.close();
       await stdioClient.close(); // its child would keep this script alive
       console.log(`hub, 1 client, profiled: p50 ${stats.p50.toFixed(2)} ms; profile in ${profileDir}`);
+      return;
+    }
+    // BENCH_ONE_CLIENT=<rounds>: only the one-client comparison with plain fetch, hub and
+    // supergateway alternately for that many rounds: a gap of a tenth of a millisecond is below
+    // what two measurements minutes apart can tell on a shared machine.
+    const rounds = Number(process.env.BENCH_ONE_CLIENT ?? 0);
+    if (rounds > 0) {
+      await stdioClient.close();
+      await compareAtOneClient(rounds, [
+        {
+          target: "direct-http",
+          url: `http://localhost:${ports.everything}/mcp`,
+          tool: "echo",
+          headers: {},
+          pid: everything.pid,
+        },
+        {
+          target: "hub",
+          url: `${hub.url}/api/mcp/bench`,
+          tool: "every-echo",
+          headers: hubHeaders,
+          pid: hub.pid,
+        },
+        {
+          target: "supergateway",
+          url: `http://localhost:${ports.supergateway}/mcp`,
+          tool: "echo",
+          headers: {},
+          pid: supergateway.pid,
+        },
+      ]);
       return;
     }
     for (let run = 1; run <= 2; run++) {
