@@ -1,7 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { LoginPage } from "../pages/login";
-import { connectV2, personWithEverything } from "../support/mcp";
+import {
+  apiOk,
+  connectV2,
+  createGroup,
+  createPerson,
+  createServer,
+  EVERYTHING_STDIO,
+  mcpRaw,
+  personWithEverything,
+  rpc,
+  setGroupActive,
+} from "../support/mcp";
 import { captureScreens } from "../support/screenshots";
 
 test("the dashboard shows calls made through /api/mcp; the audit filters narrow them and export CSV", async ({
@@ -74,4 +85,48 @@ test("the dashboard shows calls made through /api/mcp; the audit filters narrow 
   const rows = page.getByTestId("admin-event-row");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("server.create");
+});
+
+test("a server whose every call the hub answered itself shows no latency: – in the table, a note in the chart", async ({
+  page,
+}) => {
+  test.slow();
+  // A server of per-person processes that needs each person's own token.
+  const server = await createServer("refused", {
+    ...EVERYTHING_STDIO,
+    env: { SVC: "${USER_SVC_TOKEN}" },
+    isolation: "process",
+  });
+  const group = await createGroup([server]);
+  const [linked, unlinked] = await Promise.all([createPerson("linked"), createPerson("unlinked")]);
+  for (const person of [linked, unlinked]) await setGroupActive(person, group);
+  await apiOk("PUT", "/api/v1/me/credentials/SVC_TOKEN", {
+    key: linked.key,
+    body: { value: "linked-token" },
+  });
+  // Someone who linked the token lists the tools, so the hub knows them...
+  const listed = await mcpRaw("/api/mcp", rpc("tools/list"), { key: linked.key });
+  expect(listed.message.result.tools.map((t: { name: string }) => t.name)).toContain(`${server}-echo`);
+  // ...and someone who did not calls one: each call is answered by the hub (link your token first),
+  // logged as credential_missing, and never reaches the server. More calls than most tests make,
+  // so the server ranks in the dashboard's top list.
+  for (let i = 0; i < 16; i += 1) {
+    const call = await mcpRaw(
+      "/api/mcp",
+      rpc("tools/call", { name: `${server}-echo`, arguments: { message: `try ${i}` } }),
+      { key: unlinked.key },
+    );
+    expect(call.message.result.isError).toBe(true);
+  }
+
+  await new LoginPage(page).signInAsAdmin();
+  await page.goto("/admin?range=1h");
+  const row = page
+    .getByTestId("latency-servers")
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: server, exact: true }) });
+  await expect(row.getByRole("cell")).toHaveText([server, "16", "100.0%", "–", "–", "–"]);
+  // Not a zero-length bar that reads as 0 ms: the chart says why there is no bar.
+  const chartRow = page.getByTestId("latency-chart").first().locator("g").filter({ hasText: server });
+  await expect(chartRow).toHaveText(`${server}no call reached the server`);
 });
