@@ -11,9 +11,10 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 /**
  * The MCP revision the hub speaks to an upstream. 2025-11-25 (the default) is what every server
  * understands; 2026-07-28 lets an upstream answer with its own `input_required` results, which the
- * hub passes through (docs/decisions/0016-upstream-protocol-revision.md).
+ * hub passes through; `auto` asks the server (`server/discover`) and speaks 2026-07-28 when it
+ * offers it, 2025-11-25 otherwise (docs/decisions/0016-upstream-protocol-revision.md).
  */
-export const UPSTREAM_PROTOCOL_VERSIONS = ["2025-11-25", "2026-07-28"] as const;
+export const UPSTREAM_PROTOCOL_VERSIONS = ["2025-11-25", "2026-07-28", "auto"] as const;
 export type UpstreamProtocolVersion = (typeof UPSTREAM_PROTOCOL_VERSIONS)[number];
 
 export const serverNameSchema = z

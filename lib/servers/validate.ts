@@ -135,7 +135,8 @@ export function validateServer(
   if (input.contextHeaders && input.type !== "sse" && input.type !== "streamable-http") {
     errors.contextHeaders = ["Context headers apply to remote (sse, streamable-http) servers only"];
   }
-  if (input.protocolVersion === "2026-07-28" && input.type !== "stdio" && input.type !== "streamable-http") {
+  const mayBeModern = input.protocolVersion === "2026-07-28" || input.protocolVersion === "auto";
+  if (mayBeModern && input.type !== "stdio" && input.type !== "streamable-http") {
     errors.protocolVersion = [
       input.type === "sse"
         ? "The SSE transport predates 2026-07-28: use type streamable-http for a server that speaks it"
@@ -179,7 +180,9 @@ function fieldOf(input: ParsedServerInput, hubVariable: string): string {
 
 function toConfig(input: ParsedServerInput): ServerConfig {
   const timeouts = { callTimeoutMs: input.callTimeoutMs, listTimeoutMs: input.listTimeoutMs };
-  const protocol = input.protocolVersion === "2026-07-28" && { protocolVersion: input.protocolVersion };
+  // 2025-11-25 is the default and is not stored.
+  const protocol = input.protocolVersion !== undefined &&
+    input.protocolVersion !== "2025-11-25" && { protocolVersion: input.protocolVersion };
   if (input.type === "stdio")
     return {
       type: "stdio",

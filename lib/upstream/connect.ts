@@ -71,10 +71,13 @@ export async function connectHubClient(
     {
       capabilities: options.capabilities ?? {},
       // 2026-07-28 is asked for by name: a server that does not offer it fails to connect, with
-      // the SDK's reason, instead of quietly falling back (the admin chose the revision).
+      // the SDK's reason, instead of quietly falling back (the admin chose the revision). With
+      // `auto` the SDK asks first (server/discover; over stdio in a throwaway second process) and
+      // falls back to 2025-11-25 for a server that does not know the method.
       ...(options.protocolVersion === "2026-07-28" && {
         versionNegotiation: { mode: { pin: "2026-07-28" } },
       }),
+      ...(options.protocolVersion === "auto" && { versionNegotiation: { mode: "auto" } }),
     },
   );
   const connecting = client.connect(transport);

@@ -5,6 +5,7 @@ import {
   createGroup,
   createPerson,
   createServer,
+  EVERYTHING_STDIO,
   LATEST_LEGACY_VERSION,
   MODERN_VERSION,
   mcpRaw,
@@ -279,6 +280,16 @@ test("protocolVersion: refused where it cannot apply, with the fix", async () =>
   });
   expect(sse.status).toBe(422);
   expect(JSON.stringify(sse.body)).toContain("use type streamable-http for a server that speaks it");
+  const sseAuto = await api("POST", "/api/v1/servers", {
+    body: {
+      name: `mrtr-sse-auto-${Date.now()}`,
+      type: "sse",
+      url: "http://127.0.0.1:9/sse",
+      protocolVersion: "auto",
+    },
+  });
+  expect(sseAuto.status).toBe(422);
+  expect(JSON.stringify(sseAuto.body)).toContain("use type streamable-http for a server that speaks it");
   const unknown = await api("POST", "/api/v1/servers", {
     body: {
       name: `mrtr-bad-${Date.now()}`,
@@ -289,5 +300,30 @@ test("protocolVersion: refused where it cannot apply, with the fix", async () =>
     },
   });
   expect(unknown.status).toBe(422);
-  expect(JSON.stringify(unknown.body)).toContain("protocolVersion must be one of 2025-11-25, 2026-07-28");
+  expect(JSON.stringify(unknown.body)).toContain(
+    "protocolVersion must be one of 2025-11-25, 2026-07-28, auto",
+  );
+});
+
+test("protocolVersion auto: 2026-07-28 with a server that offers it, 2025-11-25 with one that does not", async () => {
+  const offers = await createServer("auto-modern", {
+    type: "stdio",
+    command: "node",
+    args: ["tests/fixtures/servers/input-required-server.mjs"],
+    toolPrefix: "am",
+    protocolVersion: "auto",
+  });
+  const legacy = await createServer("auto-legacy", { ...EVERYTHING_STDIO, protocolVersion: "auto" });
+  const stored = await api("GET", `/api/v1/servers/${offers}`);
+  expect(stored.body.protocolVersion).toBe("auto");
+  const group = await createGroup([offers, legacy]);
+  const carol = await createPerson("carol");
+  await setGroupActive(carol, group);
+  // The upstream's own question under its own key: only a 2026-07-28 connection answers so.
+  const asked = (await call(carol, "am-test_input_required_result_multi_round")).message.result;
+  expect(asked.resultType).toBe("input_required");
+  expect(Object.keys(asked.inputRequests)).toEqual(["step1"]);
+  // server-everything (on SDK v1) does not know server/discover: the hub falls back, and its tools work.
+  const echo = (await call(carol, `${legacy}-echo`, { arguments: { message: "auto" } })).message.result;
+  expect(echo.content).toEqual([{ type: "text", text: "Echo: auto" }]);
 });

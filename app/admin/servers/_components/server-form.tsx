@@ -382,10 +382,11 @@ export function ServerForm({ mode, initial }: Props) {
             id={`${id}-protocolVersion`}
             defaultValue={initial.protocolVersion}
             state={validationState}
-            hint="2026-07-28 passes the server's own input_required results to clients; the server must offer that revision."
+            hint="2026-07-28 passes the server's own input_required results to clients; the server must offer that revision. Ask the server: 2026-07-28 when it offers it, 2025-11-25 otherwise (one extra exchange per connection; over stdio, a throwaway second start)."
           >
             <option value="">2025-11-25 (every server)</option>
             <option value="2026-07-28">2026-07-28</option>
+            <option value="auto">Ask the server</option>
           </SelectField>
         </div>
       </details>
