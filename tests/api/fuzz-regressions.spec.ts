@@ -167,6 +167,24 @@ test("a request that is not HTTP/1.1 is 400 with a JSON error naming the parser'
   expect(JSON.parse(badHeader.body).error.code).toBe("bad_request");
 });
 
+test("a chunk extension over Node's 16 KB limit is 413 with a JSON error (Node answered a bare 413)", async () => {
+  const answer = await rawBytes(
+    "POST /api/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+      `Transfer-Encoding: chunked\r\n\r\n2;ext=${"x".repeat(17_000)}\r\n{}\r\n0\r\n\r\n`,
+  );
+  expect(answer.status).toBe(413);
+  expect(JSON.parse(answer.body)).toEqual({
+    jsonrpc: "2.0",
+    id: null,
+    error: {
+      code: -32600,
+      message:
+        "The request body's chunks carry extensions over 16 KB; send the body without chunk extensions.",
+    },
+  });
+  expect((await fetch(`${HUB_URL}/api/health`)).status).toBe(200);
+});
+
 function hubLogText(): string {
   return readFileSync(path.join(ARTIFACTS_DIR, "hub.log"), "utf8");
 }
