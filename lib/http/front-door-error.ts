@@ -1,3 +1,5 @@
+import { isMcpPath } from "@/lib/mcp/path";
+
 /**
  * The body of an error the front door answers itself, before any route runs: a JSON-RPC error on
  * the MCP endpoint (what an MCP client reads), the API's `{"error": {code, message}}` elsewhere.
@@ -8,8 +10,4 @@ export function frontDoorErrorBody(path: string, restCode: string, message: stri
       ? { jsonrpc: "2.0", id: null, error: { code: -32600, message } }
       : { error: { code: restCode, message } },
   );
-}
-
-function isMcpPath(path: string): boolean {
-  return path === "/api/mcp" || path.startsWith("/api/mcp/") || path === "/mcp" || path.startsWith("/mcp/");
 }

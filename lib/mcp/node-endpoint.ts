@@ -3,9 +3,8 @@ import { getPublicUrl } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 import { type McpEndpointHandler, mcpEndpointHandler } from "./endpoint-slot";
 import { bodyCutShort, MAX_BODY_BYTES } from "./limits";
+import { servedMcpGroupSegment } from "./path";
 
-/** /api/mcp, /api/mcp/{group}, and the same under /mcp (the paths MCPHub's clients were set up with). */
-const MCP_PATH = /^\/(?:api\/)?mcp(?:\/([^/]+))?$/;
 const SERVED_METHODS = new Set(["GET", "POST", "DELETE"]);
 
 /**
@@ -23,11 +22,11 @@ export function serveMcpFromNode(request: IncomingMessage, response: ServerRespo
   if (!handler) return false;
   const url = request.url ?? "/";
   const query = url.indexOf("?");
-  const match = MCP_PATH.exec(query === -1 ? url : url.slice(0, query));
-  if (!match || !SERVED_METHODS.has(request.method ?? "")) return false;
+  const segment = servedMcpGroupSegment(query === -1 ? url : url.slice(0, query));
+  if (segment === null || !SERVED_METHODS.has(request.method ?? "")) return false;
   let group: string | undefined;
   try {
-    group = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    group = segment === "" ? undefined : decodeURIComponent(segment);
   } catch {
     // The answer proxy.ts gives every other path with broken percent-encoding.
     sendJson(response, 400, {
