@@ -8,10 +8,12 @@
 // twice; the same call at one client with plain fetch (the servers' own time, without the SDK
 // client's validation); then tools/list of 500 tools (20 servers × 25) through the hub (SDK client
 // and plain fetch), the hub's RSS, and its RSS with 200 open sessions. Ports 3720-3749 (BENCH_PORT_BASE). BENCH_SECONDS per measurement (3).
-// BENCH_ONE_CLIENT=<rounds> instead alternates hub and supergateway at one client (plain fetch) that many rounds.
+// BENCH_ONE_CLIENT=<rounds> instead alternates hub and supergateway at one client (plain fetch) that many rounds;
+// with BENCH_STAGES=1 each round also splits the hub's and supergateway's wall time per call into the
+// way in, the upstream and the way out (bench/stage-trace.cjs).
 // Prints a Markdown report and writes it to tests/.artifacts/bench-gateway.md.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
@@ -62,7 +64,12 @@ function readWriteSyscalls(pid: number): number {
  * `serverPid`, also the CPU time that process spent per measured call: less noisy than latency
  * on a shared machine, and what a gateway adds to the server behind it.
  */
-async function measure(workers: Call[], seconds = SECONDS, serverPid?: number): Promise<Stats> {
+async function measure(
+  workers: Call[],
+  seconds = SECONDS,
+  serverPid?: number,
+  onMeasuredStart?: () => void,
+): Promise<Stats> {
   const warmUntil = performance.now() + 300;
   await Promise.all(
     workers.map(async (call) => {
@@ -70,6 +77,7 @@ async function measure(workers: Call[], seconds = SECONDS, serverPid?: number): 
     }),
   );
   const latencies: number[] = [];
+  onMeasuredStart?.();
   const cpuBefore = serverPid ? cpuSeconds(serverPid) : 0;
   const syscallsBefore = serverPid ? readWriteSyscalls(serverPid) : 0;
   const start = performance.now();
@@ -165,7 +173,33 @@ function hubRss(groupId: number): number {
 
 type Row = { target: string; clients: number; run: number } & Stats;
 
-type Gateway = { target: string; url: string; tool: string; headers: Record<string, string>; pid?: number };
+type Gateway = {
+  target: string;
+  url: string;
+  tool: string;
+  headers: Record<string, string>;
+  pid?: number;
+  /** Runs bench/stage-trace.cjs (BENCH_STAGES=1). */
+  staged?: boolean;
+};
+
+/** BENCH_STAGES=1: where the gateways' bench/stage-trace.cjs write their medians. */
+const STAGES_DIR = process.env.BENCH_STAGES ? path.join(ROOT, "tests/.artifacts/bench-stages") : undefined;
+const STAGE_TRACE_ARGS = STAGES_DIR ? ["--require", path.join(ROOT, "bench/stage-trace.cjs")] : [];
+
+type Stages = { calls: number; in: number; upstream: number; out: number };
+
+/** Asks a traced process for its stage medians since the last ask (and starts it over). */
+async function takeStages(pid: number): Promise<Stages | undefined> {
+  if (!STAGES_DIR) return undefined;
+  const file = path.join(STAGES_DIR, `${pid}.json`);
+  rmSync(file, { force: true });
+  process.kill(pid, "SIGUSR2");
+  for (let waited = 0; waited < 2_000 && !existsSync(file); waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  // Written in one call: a file that exists is complete.
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Stages) : undefined;
+}
 
 /** Alternating rounds of sequential calls (plain fetch) through each gateway; per round and the medians. */
 async function compareAtOneClient(rounds: number, gateways: Gateway[]): Promise<void> {
@@ -175,14 +209,21 @@ async function compareAtOneClient(rounds: number, gateways: Gateway[]): Promise<
     const line: string[] = [];
     for (const [i, gateway] of gateways.entries()) {
       const request = sessions[i] as Awaited<ReturnType<typeof rawSession>>;
+      const staged = gateway.staged && gateway.pid ? gateway.pid : undefined;
       const stats = await measure(
         [() => request("tools/call", { name: gateway.tool, arguments: { message: "bench" } })],
         2,
         gateway.pid,
+        // Starts the process's stages over: the warm-up calls are not counted.
+        staged ? () => process.kill(staged, "SIGUSR2") : undefined,
       );
+      const stages = staged ? await takeStages(staged) : undefined;
       results[i]?.push(stats);
       line.push(
-        `${gateway.target} p50 ${stats.p50.toFixed(3)} ms, ${stats.cpuPerCallUs?.toFixed(0)} µs CPU/call, ${stats.syscallsPerCall?.toFixed(1)} read/write syscalls/call, ${stats.calls} calls`,
+        `${gateway.target} p50 ${stats.p50.toFixed(3)} ms, ${stats.cpuPerCallUs?.toFixed(0)} µs CPU/call, ${stats.syscallsPerCall?.toFixed(1)} read/write syscalls/call, ${stats.calls} calls` +
+          (stages
+            ? ` (median µs: in ${stages.in.toFixed(0)}, upstream ${stages.upstream.toFixed(0)}, out ${stages.out.toFixed(0)})`
+            : ""),
       );
     }
     console.log(`round ${round}: ${line.join(" | ")}`);
@@ -202,7 +243,12 @@ async function main() {
   const ports = { everything: BASE, hub: BASE + 10, supergateway: BASE + 20 };
 
   const everything = startProcess("node", [EVERYTHING, "streamableHttp"], { PORT: String(ports.everything) });
+  if (STAGES_DIR) {
+    mkdirSync(STAGES_DIR, { recursive: true });
+    process.env.BENCH_STAGES_DIR = STAGES_DIR; // inherited by the hub and supergateway
+  }
   const supergateway = startProcess("node", [
+    ...STAGE_TRACE_ARGS,
     "node_modules/supergateway/dist/index.js",
     "--stdio",
     `node ${EVERYTHING} stdio`,
@@ -224,7 +270,7 @@ async function main() {
     port: ports.hub,
     label: "bench-hub",
     env: database.env,
-    nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : STAGE_TRACE_ARGS,
   });
   // Node's warnings carry the pid of the process that printed them (the hub writes to this output too).
   console.log(`process ids: this benchmark ${process.pid}, hub ${hub.pid}, supergateway ${supergateway.pid}`);
@@ -316,6 +362,7 @@ async function main() {
           tool: "every-echo",
           headers: hubHeaders,
           pid: hub.pid,
+          staged: true,
         },
         {
           target: "supergateway",
@@ -323,6 +370,7 @@ async function main() {
           tool: "echo",
           headers: {},
           pid: supergateway.pid,
+          staged: true,
         },
       ]);
       return;
