@@ -102,6 +102,8 @@ export const servers = pgTable("servers", {
   configVersion: integer("config_version").notNull().default(1),
   tools: jsonb("tools").$type<ToolSnapshot[]>(),
   toolsListedAt: timestamp("tools_listed_at", { withTimezone: true }),
+  /** The MCP revision the connection that made the last listing negotiated (null for built-in servers). */
+  protocolVersion: text("protocol_version"),
   lastError: text("last_error"),
   lastErrorAt: timestamp("last_error_at", { withTimezone: true }),
   createdAt: createdAt(),

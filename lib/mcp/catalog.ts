@@ -95,6 +95,7 @@ export function listFromUpstream<K extends ListKind>(
             description: t.description,
             inputSchema: t.inputSchema,
           })),
+          connection.client.getNegotiatedProtocolVersion(),
         ).catch(() => {});
     },
     () => connection.lists.delete(kind),

@@ -20,6 +20,7 @@ async function upstreamHealth(): Promise<Family> {
       type: servers.type,
       tools: servers.tools,
       toolsListedAt: servers.toolsListedAt,
+      protocolVersion: servers.protocolVersion,
       lastError: servers.lastError,
       lastErrorAt: servers.lastErrorAt,
     })

@@ -49,13 +49,13 @@ export function exposedTools(
 
 export type ServerStatus =
   | { kind: "error"; error: string; at: Date }
-  | { kind: "tools"; count: number; at: Date | null }
+  | { kind: "tools"; count: number; at: Date | null; protocolVersion: string | null }
   | { kind: "builtin" }
   | { kind: "unlisted" };
 
 /** The server's last known state: its latest listing, or its error when that came later. */
 export function describeStatus(
-  server: Pick<Server, "type" | "tools" | "toolsListedAt" | "lastError" | "lastErrorAt">,
+  server: Pick<Server, "type" | "tools" | "toolsListedAt" | "protocolVersion" | "lastError" | "lastErrorAt">,
 ): ServerStatus {
   const errorIsNewer =
     server.lastError &&
@@ -63,6 +63,12 @@ export function describeStatus(
     (!server.toolsListedAt || server.lastErrorAt >= server.toolsListedAt);
   if (errorIsNewer && server.lastError && server.lastErrorAt)
     return { kind: "error", error: server.lastError, at: server.lastErrorAt };
-  if (server.tools) return { kind: "tools", count: server.tools.length, at: server.toolsListedAt };
+  if (server.tools)
+    return {
+      kind: "tools",
+      count: server.tools.length,
+      at: server.toolsListedAt,
+      protocolVersion: server.protocolVersion,
+    };
   return server.type === "builtin" ? { kind: "builtin" } : { kind: "unlisted" };
 }

@@ -17,6 +17,7 @@ export function presentServer(server: Server, options: { groups?: string[]; with
       lastErrorAt: server.lastErrorAt,
       toolCount: server.tools?.length ?? null,
       toolsListedAt: server.toolsListedAt,
+      protocolVersion: server.protocolVersion,
     },
     ...(options.groups && { groups: options.groups }),
     ...(options.withTools && { tools: server.tools ?? [] }),

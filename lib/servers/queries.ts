@@ -221,19 +221,29 @@ const writtenSnapshots = processWide(
   () => new Map<string, { json: string; at: number }>(),
 );
 
-/** A list an upstream answered, written unless this process wrote the very same one moments ago. */
-export async function recordToolSnapshot(serverId: string, tools: ToolSnapshot[]): Promise<void> {
-  const json = JSON.stringify(tools);
+/**
+ * A list an upstream answered over a connection that negotiated `protocolVersion`, written unless
+ * this process wrote the very same one moments ago.
+ */
+export async function recordToolSnapshot(
+  serverId: string,
+  tools: ToolSnapshot[],
+  protocolVersion: string | undefined,
+): Promise<void> {
+  const json = JSON.stringify([protocolVersion, tools]);
   const last = writtenSnapshots.get(serverId);
   if (last && last.json === json && Date.now() - last.at < SNAPSHOT_REWRITE_MS) return;
-  await recordServerStatus(serverId, { tools });
+  await recordServerStatus(serverId, { tools, protocolVersion });
   writtenSnapshots.set(serverId, { json, at: Date.now() });
 }
 
-/** Remembers what the upstream listed (or why it failed), for the admin list and collision checks. */
+/**
+ * Remembers what the upstream listed and the revision its connection negotiated (or why it
+ * failed), for the admin list and collision checks.
+ */
 export async function recordServerStatus(
   serverId: string,
-  status: { tools: ToolSnapshot[] } | { error: string },
+  status: { tools: ToolSnapshot[]; protocolVersion: string | undefined } | { error: string },
 ): Promise<void> {
   writtenSnapshots.delete(serverId);
   const db = await getDb();
@@ -242,7 +252,13 @@ export async function recordServerStatus(
     .update(servers)
     .set(
       "tools" in status
-        ? { tools: status.tools, toolsListedAt: now, lastError: null, lastErrorAt: null }
+        ? {
+            tools: status.tools,
+            toolsListedAt: now,
+            protocolVersion: status.protocolVersion ?? null,
+            lastError: null,
+            lastErrorAt: null,
+          }
         : { lastError: status.error.slice(0, 2_000), lastErrorAt: now },
     )
     .where(eq(servers.id, serverId));

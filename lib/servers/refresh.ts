@@ -16,8 +16,16 @@ export async function refreshServerTools(
     {},
     server.config.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
   );
-  await recordServerStatus(server.id, result.ok ? { tools: result.tools } : { error: result.error });
+  await recordProbe(server.id, result);
   return result;
+}
+
+/** Records what a probe of a saved server found: its tools and negotiated revision, or its error. */
+export function recordProbe(serverId: string, result: ProbeResult): Promise<void> {
+  return recordServerStatus(
+    serverId,
+    result.ok ? { tools: result.tools, protocolVersion: result.protocolVersion } : { error: result.error },
+  );
 }
 
 /** Probes a submitted configuration without saving anything. */

@@ -12,7 +12,7 @@ import { credentialsNeeded } from "./needs";
 import { resolveUpstream } from "./resolve";
 
 export type ProbeResult =
-  | { ok: true; tools: ToolSnapshot[]; serverName?: string; ms: number }
+  | { ok: true; tools: ToolSnapshot[]; serverName?: string; protocolVersion?: string; ms: number }
   | { ok: false; error: string; ms: number };
 
 const MAX_PAGES = 50;
@@ -73,7 +73,13 @@ export async function probeServer(
         cursor = result.nextCursor;
         if (!cursor) break;
       }
-      return { ok: true, tools, serverName: client.getServerVersion()?.name, ms: ms() };
+      return {
+        ok: true,
+        tools,
+        serverName: client.getServerVersion()?.name,
+        protocolVersion: client.getNegotiatedProtocolVersion(),
+        ms: ms(),
+      };
     } finally {
       await client.close().catch(() => {});
     }

@@ -326,4 +326,9 @@ test("protocolVersion auto: 2026-07-28 with a server that offers it, 2025-11-25 
   // server-everything (on SDK v1) does not know server/discover: the hub falls back, and its tools work.
   const echo = (await call(carol, `${legacy}-echo`, { arguments: { message: "auto" } })).message.result;
   expect(echo.content).toEqual([{ type: "text", text: "Echo: auto" }]);
+  // The admin sees which revision each connection settled on (recorded with the tool listing).
+  const negotiated = async (name: string) =>
+    (await api("GET", `/api/v1/servers/${name}`)).body.status.protocolVersion;
+  await expect.poll(() => negotiated(offers)).toBe("2026-07-28");
+  await expect.poll(() => negotiated(legacy)).toBe("2025-11-25");
 });

@@ -30,7 +30,7 @@ test.describe("server CRUD", () => {
     const listed = await api(request, "GET", "/api/v1/servers");
     expectStatus(listed, 200);
     const entry = listed.body.servers.find((s: { name: string }) => s.name === name);
-    expect(entry).toMatchObject({ name, groups: [], status: { toolCount: null } });
+    expect(entry).toMatchObject({ name, groups: [], status: { toolCount: null, protocolVersion: null } });
 
     const before = await api(request, "GET", `/api/v1/servers/${name}`);
     expectStatus(before, 200);
@@ -42,6 +42,8 @@ test.describe("server CRUD", () => {
     const toolNames: string[] = tested.body.tools.map((t: { name: string }) => t.name);
     expect(toolNames).toEqual(expect.arrayContaining(["echo", "get-sum"]));
     expect(tested.body.serverName).toBeTruthy();
+    // server-everything's SDK (v1) answers initialize with the revision the hub asked for.
+    expect(tested.body.protocolVersion).toBe("2025-11-25");
     const echo = tested.body.tools.find((t: { name: string }) => t.name === "echo");
     expect(echo.description).toBe("Echoes back the input string");
     expect(echo.inputSchema).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
@@ -51,6 +53,7 @@ test.describe("server CRUD", () => {
     expect(after.body.status.toolCount).toBe(toolNames.length);
     expect(Date.parse(after.body.status.toolsListedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(after.body.status.lastError).toBeNull();
+    expect(after.body.status.protocolVersion).toBe("2025-11-25");
 
     const patched = await api(request, "PATCH", `/api/v1/servers/${name}`, {
       body: { description: "Changed", riskLevel: "low", toolPrefix: "ev" },

@@ -16,6 +16,7 @@ test("an admin tests a stdio server before saving, adds it, and sees its tools",
 
   await servers.form.testConnection();
   await expect(servers.form.testResult).toContainText("13 tools");
+  await expect(servers.form.testResult).toContainText("(MCP 2025-11-25)");
   await expect(servers.form.testResult.getByText(`${name}-echo`)).toBeVisible();
   await expect(servers.form.testResult).toContainText("Not saved yet");
   await expect(servers.row(name)).toHaveCount(0);
@@ -24,6 +25,8 @@ test("an admin tests a stdio server before saving, adds it, and sees its tools",
   await expect(servers.form.message()).toContainText(`Added ${name}. Listed 13 tools.`);
   const row = servers.row(name);
   await expect(row.getByTestId("server-status")).toContainText("13 tools");
+  // The revision the hub's connection negotiated with it.
+  await expect(row.getByTestId("server-status")).toContainText("MCP 2025-11-25");
   await expect(row.getByTestId("server-isolation")).toHaveText("none: one shared connection");
   await expect(row.getByTestId("server-groups")).toHaveText("No group yet");
   // The form starts over for the next server.

@@ -194,13 +194,34 @@ test.describe("server descriptions", () => {
     const later = new Date("2026-01-02T00:00:00Z");
     const tools = [{ name: "echo" }];
     expect(
-      describeStatus({ type: "stdio", tools, toolsListedAt: later, lastError: "boom", lastErrorAt: earlier }),
-    ).toEqual({ kind: "tools", count: 1, at: later });
+      describeStatus({
+        type: "stdio",
+        tools,
+        toolsListedAt: later,
+        protocolVersion: "2025-11-25",
+        lastError: "boom",
+        lastErrorAt: earlier,
+      }),
+    ).toEqual({ kind: "tools", count: 1, at: later, protocolVersion: "2025-11-25" });
     expect(
-      describeStatus({ type: "stdio", tools, toolsListedAt: earlier, lastError: "boom", lastErrorAt: later }),
+      describeStatus({
+        type: "stdio",
+        tools,
+        toolsListedAt: earlier,
+        protocolVersion: "2025-11-25",
+        lastError: "boom",
+        lastErrorAt: later,
+      }),
     ).toEqual({ kind: "error", error: "boom", at: later });
     expect(
-      describeStatus({ type: "stdio", tools: null, toolsListedAt: null, lastError: null, lastErrorAt: null }),
+      describeStatus({
+        type: "stdio",
+        tools: null,
+        toolsListedAt: null,
+        protocolVersion: null,
+        lastError: null,
+        lastErrorAt: null,
+      }),
     ).toEqual({
       kind: "unlisted",
     });

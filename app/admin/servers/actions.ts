@@ -13,11 +13,10 @@ import {
   deleteServer,
   getServerByName,
   getServerByNameOrThrow,
-  recordServerStatus,
   setServerEnabled,
   updateServer,
 } from "@/lib/servers/queries";
-import { probeConfig, refreshServerTools, sameConfig } from "@/lib/servers/refresh";
+import { probeConfig, recordProbe, refreshServerTools, sameConfig } from "@/lib/servers/refresh";
 import { credentialsNeeded } from "@/lib/upstream/needs";
 import type { ServerSaveData, ServerTestData } from "./action-types";
 
@@ -95,7 +94,7 @@ export const testServerAction = adminAction(
     if (saved) {
       recorded = sameConfig(saved.config, validated.config) ? "saved" : "unsaved";
       if (recorded === "saved") {
-        await recordServerStatus(saved.id, result.ok ? { tools: result.tools } : { error: result.error });
+        await recordProbe(saved.id, result);
         revalidateServers(saved.name);
       }
     }
@@ -110,7 +109,7 @@ export const testServerAction = adminAction(
     const shape = { name: validated.input.name, toolPrefix: validated.input.toolPrefix ?? null };
     return {
       status: "success",
-      message: `Connected${result.serverName ? ` to ${result.serverName}` : ""} in ${result.ms} ms: ${plural(result.tools.length, "tool")}.`,
+      message: `Connected${result.serverName ? ` to ${result.serverName}` : ""}${result.protocolVersion ? ` (MCP ${result.protocolVersion})` : ""} in ${result.ms} ms: ${plural(result.tools.length, "tool")}.`,
       data: {
         tools: exposedTools(shape, result.tools),
         serverName: result.serverName,

@@ -18,6 +18,12 @@ export function ServerStatusLine({ status }: { status: ServerStatus }) {
             {status.count} tool{status.count === 1 ? "" : "s"}
           </span>
           {status.at && <span className="text-slate-500"> · listed {formatRelative(status.at)}</span>}
+          {status.protocolVersion && (
+            <span className="text-slate-500" title="The MCP revision the hub's connection to it negotiated">
+              {" "}
+              · MCP {status.protocolVersion}
+            </span>
+          )}
         </span>
       );
     case "builtin":
