@@ -1,10 +1,8 @@
 import { getDb } from "@/lib/db";
-import { toolCalls } from "@/lib/db/schema";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { logger } from "@/lib/logger";
 import { processWide } from "@/lib/process-wide";
-
-export type CallRecord = typeof toolCalls.$inferInsert;
+import { type CallRecord, insertCallRows } from "./call-log-rows";
 
 const FLUSH_INTERVAL_MS = 250;
 const BATCH_SIZE = 500;
@@ -55,7 +53,7 @@ export async function flushCallLog(): Promise<void> {
       const batch = state.pending.splice(0, BATCH_SIZE);
       try {
         const db = await getDb();
-        await db.insert(toolCalls).values(batch);
+        await insertCallRows(db, batch);
       } catch (error) {
         const outage = isDatabaseUnavailable(error);
         state.refused = outage ? 0 : (state.refused ?? 0) + 1;

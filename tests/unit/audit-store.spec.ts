@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { expect, test } from "@playwright/test";
-import { count, lt } from "drizzle-orm";
+import { count, eq, inArray, lt } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -18,6 +18,7 @@ import { resolveRange } from "@/lib/dashboard/range";
 import type { Database } from "@/lib/db";
 import { migratePgliteDatabase, migratePostgresDatabase } from "@/lib/db/migrate";
 import * as schema from "@/lib/db/schema";
+import { arrayLiteral, insertCallRows } from "@/lib/mcp/call-log-rows";
 import { createScratchDatabase } from "../support/postgres";
 
 // The SQL behind retention and the dashboard, run on both databases the hub supports: old rows go
@@ -190,6 +191,63 @@ async function aggregates(db: Database) {
   expect(zeta).toMatchObject({ calls: 3, p50: null, p95: null, p99: null });
 }
 
+/**
+ * The call log's batch insert (one array parameter per column): every value comes back as it was
+ * queued, whatever characters it holds, with missing values as NULL, and a batch of the call log's
+ * largest size (500) is one statement.
+ */
+async function callLogRows(db: Database) {
+  const [person] = await db
+    .insert(schema.users)
+    .values({ email: `rows-${randomUUID()}@example.com` })
+    .returning();
+  const awkward = ['a "quoted", {braced} tool', "back\\slash\\", "NULL", "", "ünïcödé ✓", "comma,semi;colon"];
+  const queued = awkward.map((tool, i) => ({
+    at: new Date(NOW.getTime() + i),
+    userId: i % 2 === 0 ? person?.id : null,
+    keyId: null,
+    serverId: null,
+    serverName: `server ${tool}`,
+    tool,
+    status: i === 1 ? "error" : "ok",
+    durationMs: i * 1_000,
+    errorClass: i === 1 ? "timeout" : null,
+    requestId: randomUUID(),
+    argumentBytes: i,
+    resultBytes: i === 1 ? null : 2 ** 31 - 1,
+  }));
+  await insertCallRows(db, queued);
+  const stored = await db
+    .select()
+    .from(schema.toolCalls)
+    .where(
+      inArray(
+        schema.toolCalls.requestId,
+        queued.map((row) => row.requestId),
+      ),
+    );
+  expect(stored.map(({ id: _id, ...row }) => row).sort((a, b) => a.at.getTime() - b.at.getTime())).toEqual(
+    queued,
+  );
+  expect(stored.every((row) => /^[0-9a-f-]{36}$/.test(row.id))).toBe(true);
+
+  const batch = Array.from({ length: 500 }, (_, i) => call(NOW, { durationMs: i, tool: "bulk" }));
+  await insertCallRows(db, batch);
+  const [bulk] = await db
+    .select({ n: count() })
+    .from(schema.toolCalls)
+    .where(eq(schema.toolCalls.tool, "bulk"));
+  expect(bulk?.n).toBe(500);
+  await insertCallRows(db, []);
+}
+
+test("array literals quote every element and leave missing values NULL", () => {
+  expect(arrayLiteral(["a", 'b"c', "d\\e", null, undefined, 7, "NULL"])).toBe(
+    '{"a","b\\"c","d\\\\e",NULL,NULL,"7","NULL"}',
+  );
+  expect(arrayLiteral([])).toBe("{}");
+});
+
 test.describe("on PGlite", () => {
   let client: PGlite;
   let db: Database;
@@ -206,6 +264,9 @@ test.describe("on PGlite", () => {
   test("the dashboard's aggregates: bars by date_bin, error rates, percentile_cont", async () => {
     await aggregates(db);
   });
+  test("the call log's batch insert keeps every value as queued", async () => {
+    await callLogRows(db);
+  });
 });
 
 test.describe("on PostgreSQL @postgres", () => {
@@ -219,6 +280,7 @@ test.describe("on PostgreSQL @postgres", () => {
       const b = drizzlePostgres(second, { schema }) as unknown as Database;
       await pruneInBatches(a);
       await aggregates(a);
+      await callLogRows(a);
 
       const old = new Date(NOW.getTime() - 200 * DAY);
       await a.insert(schema.toolCalls).values(Array.from({ length: 2_000 }, () => call(old)));
