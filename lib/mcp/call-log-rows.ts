@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "@/lib/db";
 import { toolCalls } from "@/lib/db/schema";
+import { storableText } from "@/lib/db/storable";
 
 export type CallRecord = typeof toolCalls.$inferInsert;
 
@@ -30,11 +31,15 @@ const COLUMN_LIST = sql.join(
 
 /**
  * A PostgreSQL array literal: each element double-quoted with its backslashes and quotes escaped,
- * so commas, braces, quotes and the word NULL stay text; a missing value is an unquoted NULL.
+ * so commas, braces, quotes and the word NULL stay text; a missing value is an unquoted NULL. A NUL
+ * an upstream put in a tool name becomes U+FFFD: PostgreSQL would refuse the whole batch, everyone's
+ * calls with it.
  */
 export function arrayLiteral(cells: Cell[]): string {
   const elements = cells.map((cell) =>
-    cell === null || cell === undefined ? "NULL" : `"${String(cell).replace(/[\\"]/g, "\\$&")}"`,
+    cell === null || cell === undefined
+      ? "NULL"
+      : `"${storableText(String(cell)).replace(/[\\"]/g, "\\$&")}"`,
   );
   return `{${elements.join(",")}}`;
 }

@@ -3,6 +3,7 @@ import { type Actor, describeChanges, pickSafe, recordAdminEvent } from "@/lib/a
 import { builtinToolSnapshot } from "@/lib/builtin";
 import { getDb } from "@/lib/db";
 import { groupServers, groups, type Server, servers, type ToolSnapshot } from "@/lib/db/schema";
+import { storableJson, storableText } from "@/lib/db/storable";
 import { AppError, parseInput } from "@/lib/errors";
 import { forgetVisibility } from "@/lib/mcp/visibility";
 import { processWide } from "@/lib/process-wide";
@@ -253,13 +254,14 @@ export async function recordServerStatus(
     .set(
       "tools" in status
         ? {
-            tools: status.tools,
+            // Upstream text: a NUL in a name or schema would make PostgreSQL refuse the write.
+            tools: storableJson(status.tools),
             toolsListedAt: now,
             protocolVersion: status.protocolVersion ?? null,
             lastError: null,
             lastErrorAt: null,
           }
-        : { lastError: status.error.slice(0, 2_000), lastErrorAt: now },
+        : { lastError: storableText(status.error.slice(0, 2_000)), lastErrorAt: now },
     )
     .where(eq(servers.id, serverId));
 }

@@ -1,6 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { api, apiOk, connectV2, createKey, mcpRaw, personWithEverything, rpc } from "../support/mcp";
+import {
+  api,
+  apiOk,
+  connectV2,
+  createGroup,
+  createKey,
+  createPerson,
+  createServer,
+  mcpRaw,
+  personWithEverything,
+  rpc,
+  setGroupActive,
+} from "../support/mcp";
 
 // Every tools/call leaves a row in the call log, which admins read at GET /api/v1/audit: who, with
 // which key, which server and tool, how it ended, how long it took, and the size of the arguments,
@@ -65,6 +77,43 @@ test("a tools/call leaves a row with who, which key, what and how, never the arg
   expect(Date.now() - Date.parse(row?.at ?? "")).toBeLessThan(60_000);
   // Neither the arguments nor the result are kept.
   expect(JSON.stringify(response.body)).not.toContain(secret);
+});
+
+test("a tool name PostgreSQL cannot store (it holds a NUL) is logged, and holds back no one else's rows", async () => {
+  const odd = await createServer("odd", {
+    type: "stdio",
+    command: "node",
+    args: ["tests/fixtures/servers/odd-names-server.mjs"],
+    toolPrefix: "odd",
+  });
+  const caller = await createPerson("oddcall");
+  await setGroupActive(caller, await createGroup([odd]));
+  const { person: bystander, server } = await personWithEverything("bystander");
+  const [tool] = (await mcpRaw("/api/mcp", rpc("tools/list"), { key: caller.key })).message.result.tools;
+  // Made safe for clients, with a hash of the real name.
+  expect(tool.name).toMatch(/^odd-nul_tool_[0-9a-f]{8}$/);
+  const called = await mcpRaw("/api/mcp", rpc("tools/call", { name: tool.name, arguments: {} }), {
+    key: caller.key,
+  });
+  expect(called.message.result.content).toEqual([{ type: "text", text: "ok" }]);
+  const echoed = await mcpRaw(
+    "/api/mcp",
+    rpc("tools/call", { name: `${server}-echo`, arguments: { message: "still logged" } }),
+    { key: bystander.key },
+  );
+  expect(echoed.message.result.isError).toBeFalsy();
+
+  // The admin's listing and Test connection store the name with U+FFFD for the NUL (a 500 before).
+  const tested = await api("POST", `/api/v1/servers/${odd}/test`);
+  expect(tested.status).toBe(200);
+  expect(tested.body.tools.map((t: { name: string }) => t.name)).toEqual(["nul\u0000tool"]);
+  expect((await apiOk("GET", `/api/v1/servers/${odd}`)).tools).toMatchObject([{ name: "nul\uFFFDtool" }]);
+
+  // Reading the log writes what is queued: both rows, the NUL shown as U+FFFD.
+  expect(await audit({ user: bystander.id })).toMatchObject([{ server, tool: "echo", status: "ok" }]);
+  expect(await audit({ user: caller.id })).toMatchObject([
+    { server: odd, tool: "nul\uFFFDtool", status: "ok" },
+  ]);
 });
 
 test("failed calls are logged with their status; unknown tools are not calls of any server", async () => {

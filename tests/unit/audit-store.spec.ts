@@ -18,6 +18,7 @@ import { resolveRange } from "@/lib/dashboard/range";
 import type { Database } from "@/lib/db";
 import { migratePgliteDatabase, migratePostgresDatabase } from "@/lib/db/migrate";
 import * as schema from "@/lib/db/schema";
+import { storableJson, storableText } from "@/lib/db/storable";
 import { arrayLiteral, insertCallRows } from "@/lib/mcp/call-log-rows";
 import { createScratchDatabase } from "../support/postgres";
 
@@ -246,6 +247,26 @@ test("array literals quote every element and leave missing values NULL", () => {
     '{"a","b\\"c","d\\\\e",NULL,NULL,"7","NULL"}',
   );
   expect(arrayLiteral([])).toBe("{}");
+  // PostgreSQL text cannot hold NUL: it would refuse the whole batch.
+  expect(arrayLiteral(["a\u0000b"])).toBe('{"a\uFFFDb"}');
+});
+
+test("JSON from an upstream is made storable: NUL in any string or key becomes U+FFFD, nothing else changes", () => {
+  const tools = [
+    {
+      name: "a\u0000b",
+      description: "literal \\u0000 stays",
+      inputSchema: { type: "object", properties: { "k\u0000": { type: "string", default: null } }, n: 3 },
+    },
+  ];
+  expect(storableJson(tools)).toEqual([
+    {
+      name: "a\uFFFDb",
+      description: "literal \\u0000 stays",
+      inputSchema: { type: "object", properties: { "k\uFFFD": { type: "string", default: null } }, n: 3 },
+    },
+  ]);
+  expect(storableText("plain")).toBe("plain");
 });
 
 test.describe("on PGlite", () => {
