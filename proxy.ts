@@ -11,8 +11,9 @@ export function proxy(request: NextRequest) {
   // A dynamic segment with broken percent-encoding would otherwise reach Next.js and fail with a
   // bare 500. (TRACE cannot be caught here: Next.js fails to build its Request before any proxy runs;
   // lib/http/method-guard.ts refuses it first.)
+  let decoded: string;
   try {
-    decodeURIComponent(request.nextUrl.pathname);
+    decoded = decodeURIComponent(request.nextUrl.pathname);
   } catch {
     return NextResponse.json(
       { error: { code: "bad_request", message: "The URL has broken percent-encoding" } },
@@ -20,6 +21,14 @@ export function proxy(request: NextRequest) {
     );
   }
   const { pathname, search } = request.nextUrl;
+  // No server, group, key or credential name can hold a NUL (each is validated when created), and
+  // the database cannot even look one up: a bare 500 otherwise.
+  if (decoded.includes("\0")) {
+    const message = "Nothing here has a NUL character (%00) in its address";
+    return pathname.startsWith("/api/")
+      ? NextResponse.json({ error: { code: "not_found", message } }, { status: 404 })
+      : new NextResponse(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
   if (
     pathname.startsWith("/api/") ||
     PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`))

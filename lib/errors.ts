@@ -1,4 +1,5 @@
 import type { ZodError } from "zod";
+import { fieldsWithNul } from "@/lib/db/storable";
 
 export type ErrorCode =
   | "bad_request"
@@ -57,12 +58,25 @@ export class AppError extends Error {
   }
 }
 
-/** Parses `input` with a zod schema, turning failures into a field-level AppError. */
+/**
+ * Parses `input` with a zod schema, turning failures into a field-level AppError. Text with a NUL
+ * character is refused too, after the schema (whose own message wins): PostgreSQL cannot store
+ * one, so it would otherwise end as a database error.
+ */
 export function parseInput<T>(
   schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: ZodError } },
   input: unknown,
 ): T {
   const result = schema.safeParse(input);
   if (!result.success) throw AppError.fromZod(result.error);
+  const withNul = fieldsWithNul(result.data);
+  if (withNul.length > 0) {
+    const message = "Remove the NUL character (\\u0000): text cannot contain one";
+    throw new AppError(
+      "validation_failed",
+      `Some fields need fixing: ${withNul.map((field) => `${field}: ${message}`).join("; ")}`,
+      Object.fromEntries(withNul.map((field) => [field, [message]])),
+    );
+  }
   return result.data;
 }

@@ -17,3 +17,14 @@ export function storableJson<T>(value: T): T {
     ) as T;
   return value;
 }
+
+/** The paths ("servers.0.name", or "input" for a bare string) of the strings and keys in a value that hold a NUL. */
+export function fieldsWithNul(value: unknown, path: string[] = []): string[] {
+  const here = path.join(".") || "input";
+  if (typeof value === "string") return value.includes("\0") ? [here] : [];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, item]) => [
+    ...(key.includes("\0") ? [here] : []),
+    ...fieldsWithNul(item, [...path, key]),
+  ]);
+}
