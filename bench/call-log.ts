@@ -6,8 +6,9 @@
 //   drizzle-values   drizzle's multi-row insert (a parameter per value): the baseline
 //   insertCallRows   the hub's insert (one array parameter per column, unnested)
 // BENCH_BATCH rows per batch (150: one client's calls in the call log's 250 ms), BENCH_BATCHES
-// batches per round (200), 3 rounds. Prints batch latency p50/p99, rows/s, CPU µs per row and the
-// process's RSS, each with the ratio to the baseline of the same round.
+// batches per round (200), 3 rounds. Prints batch latency p50/p99, rows/s and CPU µs per row, the
+// p50, rows/s and CPU with their ratio to the baseline of the same round, and the process's RSS
+// (which holds PGlite and the generated batches as well).
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
